@@ -1,0 +1,161 @@
+"""Fixtures: the app with a test configuration, the crawl of all pages, a live server on
+127.0.0.1 and one headless Debian Chromium per test session (per xdist worker)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from webapp import create_app
+
+from .helpers import crawl, html_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "static" / "vendor" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def make_app(**overrides):
+    config = {"TESTING": True, "SECRET_KEY": "test-secret"}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app():
+    return make_app()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def crawled(app):
+    """Every page reachable from the start page by following internal links."""
+    return crawl(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def pages(crawled):
+    return html_pages(crawled)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.port = _free_port()
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+def new_chromium(javascript: bool = True, width: int = 1280, height: int = 900):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.fail("Debian's chromium and chromium-driver are needed: run `make test`")
+    profile = tempfile.mkdtemp(prefix="sozialberichte-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    driver._profile_dir = profile
+    return driver
+
+
+def quit_chromium(driver):
+    profile = getattr(driver, "_profile_dir", None)
+    driver.quit()
+    if profile:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = new_chromium()
+    yield driver
+    quit_chromium(driver)
+
+
+@pytest.fixture(scope="session")
+def browser_nojs():
+    driver = new_chromium(javascript=False)
+    yield driver
+    quit_chromium(driver)
+
+
+def run_axe(driver) -> dict:
+    """axe-core 4.x from npm (through axe-selenium-python) on the loaded page."""
+    from axe_selenium_python import Axe
+
+    if not AXE_JS.exists():
+        pytest.fail("static/vendor/axe.min.js is missing: run `make assets`")
+    axe = Axe(driver, script_url=str(AXE_JS))
+    axe.inject()
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = axe.run(options=json.dumps(options))
+    version = results["testEngine"]["version"]
+    assert version.startswith("4."), f"expected axe-core 4.x, ran {version}"
+    return results
+
+
+def format_violations(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '')[:300]}")
+    return "\n".join(lines)

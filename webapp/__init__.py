@@ -1,0 +1,33 @@
+"""Sozialberichte NRW: the accessible portal of social reporting in North Rhine-Westphalia."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as default_config
+from . import errors, i18n, templating
+from .content import ContentStore
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(default_config.DEFAULTS)
+    app.config.from_mapping(default_config.from_environment())
+    if config:
+        app.config.from_mapping(config)
+
+    app.extensions["sozialberichte.content"] = ContentStore(Path(app.config["CONTENT_DIR"]))
+    app.jinja_env.trim_blocks = False
+    app.jinja_env.lstrip_blocks = False
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from .views import feeds, pages
+
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
+    return app

@@ -1,0 +1,34 @@
+"""Default settings; ``create_app(config)`` and ``SOZIALBERICHTE_*`` environment variables
+override them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "CONTENT_DIR": str(ROOT / "content"),
+    "SECRET_KEY": "dev-only-not-secret",
+    "PREFERRED_URL_SCHEME": "http",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "COOKIE_SECURE": False,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+
+
+def from_environment() -> dict:
+    """Settings from the environment: ``SECRET_KEY``, ``DATABASE_URL``, ``SOZIALBERICHTE_*``."""
+    found = {}
+    for key in ("SECRET_KEY", "DATABASE_URL"):
+        if os.environ.get(key):
+            found[key] = os.environ[key]
+    prefix = "SOZIALBERICHTE_"
+    for key, value in os.environ.items():
+        if key.startswith(prefix):
+            found[key[len(prefix) :]] = value
+    if "COOKIE_SECURE" in found:
+        found["COOKIE_SECURE"] = found["COOKIE_SECURE"].lower() in {"1", "true", "yes"}
+    return found

@@ -1,0 +1,239 @@
+"""Page texts from ``content/``: Markdown with YAML front matter, German source.
+
+Files are parsed once at start-up into :class:`Document` objects. Rendering walks the parsed
+tokens and passes every text block (each markdown-it ``inline`` token: a paragraph, heading,
+list item, table cell, link text or alt text within it) through gettext, so the same
+catalogs translate interface and content. A block without a translation in the visitor's
+language is shown in German and marked ``lang="de"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+
+#: Front-matter fields whose text is shown to visitors and so goes through the catalogs.
+TRANSLATABLE_META = ("title", "short_title", "summary", "place", "time_note")
+#: Kinds of document and the folder each lives in.
+KINDS = {"seiten": "page", "aktuelles": "news", "veranstaltungen": "event"}
+
+Translate = Callable[[str], tuple[str, bool]]
+
+
+def _render_box(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting == 1:
+        kind = token.info.strip().split(" ", 1)[0]
+        return f'<div class="box box--{escape(kind)}">\n'
+    return "</div>\n"
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable("table")
+    md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
+    for name in ("box", "kontakt"):
+        md.use(container_plugin, name=name, render=_render_box)
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+def _render_link_open(self, tokens, idx, options, env):
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    if href.startswith("/") and not href.startswith("//"):
+        token.attrSet("href", env.get("prefix", "") + href)
+    elif href.startswith(("http://", "https://")):
+        token.attrSet("class", "extern")
+    return self.renderToken(tokens, idx, options, env)
+
+
+MD = make_markdown()
+
+
+@dataclass
+class Download:
+    title: str
+    filename: str
+    path: Path
+    size: int
+    mimetype: str
+
+    @property
+    def kind(self) -> str:
+        return {"application/pdf": "PDF", "text/calendar": "iCalendar"}.get(
+            self.mimetype, self.filename.rsplit(".", 1)[-1].upper()
+        )
+
+
+@dataclass
+class Document:
+    kind: str  # "page", "news" or "event"
+    path: str  # URL path in the source language, e.g. "/aktuelles/save-the-date"
+    source: str  # file name relative to the content folder, for catalog references
+    meta: dict
+    tokens: list[Token]
+    downloads: list[Download] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @property
+    def short_title(self) -> str:
+        return self.meta.get("short_title") or self.meta["title"]
+
+    @property
+    def date(self) -> dt.date | None:
+        value = self.meta.get("date")
+        return value if isinstance(value, dt.date) else None
+
+    @property
+    def slug(self) -> str:
+        return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def endpoint(self) -> str | None:
+        """Set when another view serves this path (a form, the search); else ``pages``."""
+        return self.meta.get("endpoint")
+
+    def msgids(self) -> list[str]:
+        """Every text of the document, in order: what the extractor writes to the catalog."""
+        found = [self.meta[key] for key in TRANSLATABLE_META if self.meta.get(key)]
+        found += [item.title for item in self.downloads]
+        found += [tok.content for tok in self.tokens if tok.type == "inline" and tok.content]
+        return list(dict.fromkeys(found))
+
+
+class ContentStore:
+    """All documents of a content folder, parsed once."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.documents: dict[str, Document] = {}
+        for path in sorted(self.root.glob("*/*.md")):
+            doc = load_document(path, self.root)
+            if doc.path in self.documents:
+                raise ValueError(f"{path}: path {doc.path} is used twice")
+            self.documents[doc.path] = doc
+
+    def get(self, path: str) -> Document | None:
+        return self.documents.get(path)
+
+    def of_kind(self, kind: str) -> list[Document]:
+        docs = [d for d in self.documents.values() if d.kind == kind]
+        return sorted(docs, key=lambda d: (d.date or dt.date.min, d.path), reverse=True)
+
+    def navigation(self) -> list[Document]:
+        docs = [d for d in self.documents.values() if "nav" in d.meta]
+        return sorted(docs, key=lambda d: d.meta["nav"])
+
+    def tree(self) -> list[tuple[Document, list]]:
+        """Documents nested by path, for the site map."""
+
+        def children(parent: str) -> list[tuple[Document, list]]:
+            found = []
+            for doc in self.documents.values():
+                if doc.meta.get("sitemap") is False or doc.path == parent:
+                    continue
+                if _parent_path(doc.path) == parent:
+                    found.append((doc, children(doc.path)))
+            return sorted(found, key=lambda item: _sitemap_key(item[0]))
+
+        root = self.documents.get("/")
+        return [(root, children("/"))] if root else []
+
+
+def _sitemap_key(doc: Document):
+    order = doc.meta.get("nav", doc.meta.get("order", 100))
+    date_key = -(doc.date.toordinal()) if doc.date else 0
+    return (order, date_key, doc.short_title)
+
+
+def _parent_path(path: str) -> str | None:
+    if path == "/":
+        return None
+    trimmed = path.rstrip("/")
+    head = trimmed.rsplit("/", 1)[0]
+    return head + "/" if head else "/"
+
+
+def load_document(path: Path, root: Path) -> Document:
+    post = frontmatter.load(path)
+    meta = dict(post.metadata)
+    folder = path.parent.name
+    kind = KINDS.get(folder)
+    if kind is None:
+        raise ValueError(f"{path}: unknown content folder {folder!r}")
+    if "title" not in meta:
+        raise ValueError(f"{path}: front matter needs a title")
+    if "path" not in meta:
+        base = {"page": "/", "news": "/aktuelles/", "event": "/veranstaltungen/"}[kind]
+        meta["path"] = base + path.stem
+    env: dict = {}
+    tokens = MD.parse(post.content, env)
+    downloads = []
+    for item in meta.get("downloads", []) or []:
+        file_path = root / "downloads" / item["file"]
+        if file_path.is_file():  # listed only where the file exists
+            mimetype = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
+            downloads.append(
+                Download(
+                    title=item["title"],
+                    filename=file_path.name,
+                    path=file_path,
+                    size=file_path.stat().st_size,
+                    mimetype=mimetype,
+                )
+            )
+    return Document(
+        kind=kind,
+        path=meta["path"],
+        source=os.path.relpath(path, root.parent),
+        meta=meta,
+        tokens=tokens,
+        downloads=downloads,
+    )
+
+
+def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "") -> Markup:
+    """HTML for parsed Markdown, each text block translated (or marked German)."""
+    tokens = list(tokens)
+    env = {"prefix": prefix}
+    renderer = MD.renderer
+    out = []
+    for idx, token in enumerate(tokens):
+        if token.type == "inline":
+            text, translated = translate(token.content)
+            children = token.children
+            if text != token.content:
+                children = MD.parseInline(text, env)[0].children or []
+            html = renderer.renderInline(children, MD.options, env)
+            out.append(html if translated else f'<span lang="de">{html}</span>')
+        elif token.type in renderer.rules:
+            out.append(renderer.rules[token.type](tokens, idx, MD.options, env))
+        else:
+            out.append(renderer.renderToken(tokens, idx, MD.options, env))
+    return Markup("".join(out))  # noqa: S704 - markdown-it escapes (html disabled)
+
+
+def plain_text(tokens: Iterable[Token], translate: Translate) -> str:
+    """The text of the blocks, translated, without markup (for search and feeds)."""
+    parts = []
+    for token in tokens:
+        if token.type == "inline" and token.content:
+            text = translate(token.content)[0]
+            inline = MD.parseInline(text, {})[0].children or []
+            parts.append("".join(child.content for child in inline if child.type == "text"))
+    return "\n".join(parts)

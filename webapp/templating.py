@@ -1,0 +1,99 @@
+"""What every template can use: links, dates, content texts and the layout's data."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_decimal, lazy_gettext
+from markupsafe import Markup
+
+from . import texts
+
+#: Service bar after "1 Startseite": number (access key), path, label.
+SERVICE_LINKS = (
+    (5, "/hilfen", lazy_gettext("Hilfen")),
+    (6, "/uebersicht", lazy_gettext("Übersicht")),
+    (7, "/kontakt", lazy_gettext("Kontakt")),
+    (8, "/impressum", lazy_gettext("Impressum")),
+    (9, "/datenschutz", lazy_gettext("Datenschutz")),
+)
+FOOTER_PATHS = ("/impressum", "/datenschutz", "/barrierefreiheit", "/kontakt")
+SIDEBAR_PATHS = (
+    "/sozialberichte/",
+    "/sozialplanung/",
+    "/barrierefreiheit",
+    "/gebaerdensprache",
+)
+
+
+def href(path: str) -> str:
+    """A site path inside the visitor's language (``/kontakt`` → ``/en/kontakt``)."""
+    return request.script_root + path
+
+
+def static_url(filename: str) -> str:
+    """Static files are the same for every language: no language prefix."""
+    return url_for("static", filename=filename, _external=False).removeprefix(request.script_root)
+
+
+def date_long(value) -> str:
+    return format_date(value, format="long")
+
+
+def filesize(num_bytes: int) -> str:
+    if num_bytes < 1024:
+        return f"{format_decimal(num_bytes)} B"
+    if num_bytes < 1024 * 1024:
+        return f"{format_decimal(round(num_bytes / 1024))} KB"
+    return f"{format_decimal(round(num_bytes / 1024 / 1024, 1))} MB"
+
+
+def breadcrumb_for(path: str) -> list[dict]:
+    """Start page, then every ancestor document of ``path``, then the page itself."""
+    store = texts.store()
+    trail = []
+    parts = [p for p in path.strip("/").split("/") if p]
+    candidates = ["/"]
+    for i in range(len(parts)):
+        prefix = "/" + "/".join(parts[: i + 1])
+        candidates.append(prefix + "/" if store.get(prefix + "/") else prefix)
+    for candidate in candidates:
+        doc = store.get(candidate)
+        if doc is not None:
+            label = texts.ct(doc.short_title) if candidate != "/" else lazy_gettext("Startseite")
+            trail.append({"path": doc.path, "label": label})
+    return trail
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        href=href,
+        static_url=static_url,
+        ct=texts.ct,
+        ct_plain=texts.ct_plain,
+        render_document=texts.render_document,
+        service_links=SERVICE_LINKS,
+        footer_paths=FOOTER_PATHS,
+        sidebar_paths=SIDEBAR_PATHS,
+    )
+    app.jinja_env.filters.update(date_long=date_long, filesize=filesize)
+
+    @app.context_processor
+    def _layout_context():
+        path = request.path
+        store = texts.store()
+        doc = store.get(path)
+        nav_current = path
+        crumbs = breadcrumb_for(path)
+        if doc is None and len(crumbs) > 0:
+            nav_current = crumbs[-1]["path"]
+        return {
+            "content": store,
+            "current_path": path,
+            "nav_current": nav_current,
+            "breadcrumb": getattr(g, "breadcrumb", None) or crumbs,
+            "untranslated_parts": getattr(g, "untranslated", False),
+            "html_classes": " ".join(getattr(g, "html_classes", ())),
+        }
+
+
+__all__ = ["init_app", "href", "static_url", "Markup"]
