@@ -18,6 +18,9 @@ from webapp import create_app
 
 from .helpers import crawl, html_pages
 
+# Fixture modules of the topics (forms, editors, …) register here.
+pytest_plugins: list[str] = []
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "static" / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"

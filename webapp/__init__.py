@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as default_config
-from . import errors, i18n, templating
+from . import db, errors, i18n, templating
 from .content import ContentStore
 
 
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = False
     app.jinja_env.lstrip_blocks = False
 
+    db.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
