@@ -39,6 +39,20 @@ catalogs: $(VENV)/.installed
 	  $(BIN)/pybabel compile -d translations --statistics; \
 	fi
 
+# Extract interface strings and content texts into messages.pot (webapp/i18n/pot.py, the same
+# extraction the .pot freshness test runs), update every locale's catalog (--previous keeps the
+# old source of a changed entry for the editors), compile. Missing catalogs are created.
+translations: $(VENV)/.installed
+	$(BIN)/python -m webapp.i18n.pot translations/messages.pot
+	@for locale in $(LOCALES); do \
+	  if [ -f "translations/$$locale/LC_MESSAGES/messages.po" ]; then \
+	    $(BIN)/pybabel --quiet update --no-wrap --previous --ignore-obsolete -i translations/messages.pot -d translations -l "$$locale"; \
+	  else \
+	    $(BIN)/pybabel init --no-wrap -i translations/messages.pot -d translations -l "$$locale"; \
+	  fi; \
+	done
+	$(MAKE) --no-print-directory catalogs
+
 instance/secret_key:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@

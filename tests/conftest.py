@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import socket
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
+import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
@@ -19,7 +22,11 @@ from webapp import create_app
 from .helpers import crawl, html_pages
 
 # Fixture modules of the topics (forms, editors, …) register here.
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = [
+    "tests.fixtures_db",
+    "tests.fixtures_navigation",
+    "tests.fixtures_editor",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "static" / "vendor" / "axe.min.js"
@@ -28,10 +35,23 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
+#: Each test app gets its own SQLite file in here (removed at exit), migrated to the newest
+#: revision; never the instance folder. A caller that passes DATABASE_URL migrates itself.
+TEST_DB_DIR = tempfile.mkdtemp(prefix="sozialberichte-test-db-")
+atexit.register(shutil.rmtree, TEST_DB_DIR, True)
+
+
 def make_app(**overrides):
     config = {"TESTING": True, "SECRET_KEY": "test-secret"}
+    own_database = not {"DATABASE_URL", "SQLALCHEMY_DATABASE_URI"} & overrides.keys()
+    if own_database:
+        config["DATABASE_URL"] = f"sqlite:///{TEST_DB_DIR}/{uuid.uuid4().hex}.sqlite3"
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    if own_database:
+        with app.app_context():
+            flask_migrate.upgrade()
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +158,34 @@ def browser_nojs():
     driver = new_chromium(javascript=False)
     yield driver
     quit_chromium(driver)
+
+
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+
+
+def csp_violations(driver) -> list[str]:
+    """CSP violations Chromium logged since the last call (reading the log empties it)."""
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if any(marker in entry["message"] for marker in CSP_MARKERS)
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Browser tests run with the strict CSP on and fail on any violation Chromium reports."""
+    drivers = [
+        request.getfixturevalue(name)
+        for name in ("browser", "browser_nojs")
+        if name in request.fixturenames
+    ]
+    for driver in drivers:
+        csp_violations(driver)  # forget what earlier tests left in the log
+    yield
+    for driver in drivers:
+        found = csp_violations(driver)
+        assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 def run_axe(driver) -> dict:

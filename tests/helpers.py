@@ -29,8 +29,8 @@ def internal_links(page_path: str, html: bytes | str) -> Iterable[str]:
 
 
 def crawl(client, start: str = "/", limit: int = 500) -> dict[str, object]:
-    """Breadth-first over internal links from ``start``: {path: response}, HTML pages only
-    parsed for further links. Static files are not part of the crawl."""
+    """Breadth-first over internal links from ``start`` in its language: {path: response},
+    HTML pages only parsed for further links. Static files are not part of the crawl."""
     seen: dict[str, object] = {}
     queue = [start]
     while queue and len(seen) < limit:
@@ -44,9 +44,20 @@ def crawl(client, start: str = "/", limit: int = 500) -> dict[str, object]:
             continue
         for link in internal_links(path, response.data):
             target, _ = urldefrag(link)
-            if target not in seen:
+            if target not in seen and language_of(target) == language_of(start):
                 queue.append(target)
     return seen
+
+
+def language_of(path: str) -> str:
+    """The language prefix of a site path ("" for German): a crawl stays in its language, the
+    language switch links lead into the other crawls."""
+    from webapp.i18n import BY_PREFIX
+
+    for prefix in BY_PREFIX:
+        if path == prefix or path.startswith(prefix + "/"):
+            return prefix
+    return ""
 
 
 def html_pages(crawled: dict[str, object]) -> list[str]:

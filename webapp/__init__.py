@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as default_config
-from . import db, errors, i18n, templating
+from . import db, display, errors, i18n, templating
 from .content import ContentStore
 
 
@@ -26,9 +26,22 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    display.init_app(app)
 
+    from . import editor, forms, fragments, search
     from .views import feeds, pages
 
+    forms.init_app(app)
+    editor.init_app(app)  # the editors' area at /redaktion/
+    fragments.init_app(app)
+    search.init_app(app)  # the search blueprint and its index, built from the content
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
+
+    from . import assets, caching, compression, security
+
+    assets.init_app(app)
+    compression.init_app(app)
+    caching.init_app(app)  # after display and i18n: the page cache's key depends on them
+    security.init_app(app)  # keep last: its middlewares wrap all others
     return app

@@ -15,6 +15,8 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "COOKIE_SECURE": False,
+    # Number of trusted reverse proxies in front (X-Forwarded-*); 0 = none.
+    "PROXY_FIX": 0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
 

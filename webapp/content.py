@@ -216,9 +216,9 @@ def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "
     for idx, token in enumerate(tokens):
         if token.type == "inline":
             text, translated = translate(token.content)
-            children = token.children
-            if text != token.content:
-                children = MD.parseInline(text, env)[0].children or []
+            # Parsed afresh each time: rendering sets the language prefix on link tokens, and
+            # the document's own tokens are shared by every request and language.
+            children = MD.parseInline(text, env)[0].children or []
             html = renderer.renderInline(children, MD.options, env)
             out.append(html if translated else f'<span lang="de">{html}</span>')
         elif token.type in renderer.rules:

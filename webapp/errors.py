@@ -1,12 +1,15 @@
-"""Error pages in the visitor's language, with the full layout and navigation."""
+"""Error pages in the visitor's language, with the full layout and navigation (or, for an
+htmx request, as the fragments of an in-place navigation)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .fragments import render_page
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +23,36 @@ MESSAGES = {
         ],
     ),
     405: (_l("Aktion nicht möglich"), [_l("Diese Aktion ist hier nicht möglich.")]),
+    413: (
+        _l("Die gesendeten Angaben sind zu groß"),
+        [
+            _l("Ihre Angaben sind zu lang, um sie zu senden, und wurden nicht gespeichert."),
+            _l(
+                "Bitte gehen Sie mit der Zurück-Funktion Ihres Browsers zum Formular, kürzen "
+                "Sie Ihren Text und senden Sie ihn noch einmal."
+            ),
+        ],
+    ),
+    429: (
+        _l("Zu viele Anfragen"),
+        [
+            _l("Von Ihrem Anschluss wurden in kurzer Zeit sehr viele Formulare gesendet."),
+            _l(
+                "Ihre letzten Angaben wurden nicht gespeichert. Bitte gehen Sie mit der "
+                "Zurück-Funktion Ihres Browsers zum Formular und senden Sie es in einigen "
+                "Minuten noch einmal."
+            ),
+        ],
+    ),
+    503: (
+        _l("Vorübergehend nicht verfügbar"),
+        [
+            _l(
+                "Dieser Dienst ist gerade wegen einer technischen Störung nicht verfügbar. "
+                "Bitte versuchen Sie es in einigen Minuten noch einmal."
+            ),
+        ],
+    ),
     500: (
         _l("Technischer Fehler"),
         [
@@ -37,14 +70,12 @@ FALLBACK_500 = (
 
 def render_error(code: int, title=None, text=None):
     default_title, default_text = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
-    return (
-        render_template(
-            "errors/error.html",
-            error_code=code,
-            error_title=title or default_title,
-            error_text=text or default_text,
-        ),
-        code,
+    return render_page(
+        "errors/error.html",
+        status=code,
+        error_code=code,
+        error_title=title or default_title,
+        error_text=text or default_text,
     )
 
 

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_decimal, lazy_gettext
 from markupsafe import Markup
 
 from . import texts
+from .assets import hashed_name
 
 #: Service bar after "1 Startseite": number (access key), path, label.
 SERVICE_LINKS = (
@@ -16,7 +17,7 @@ SERVICE_LINKS = (
     (8, "/impressum", lazy_gettext("Impressum")),
     (9, "/datenschutz", lazy_gettext("Datenschutz")),
 )
-FOOTER_PATHS = ("/impressum", "/datenschutz", "/barrierefreiheit", "/kontakt")
+FOOTER_PATHS = ("/impressum", "/datenschutz", "/barrierefreiheit", "/barriere-melden", "/kontakt")
 SIDEBAR_PATHS = (
     "/sozialberichte/",
     "/sozialplanung/",
@@ -31,8 +32,11 @@ def href(path: str) -> str:
 
 
 def static_url(filename: str) -> str:
-    """Static files are the same for every language: no language prefix."""
-    return url_for("static", filename=filename, _external=False).removeprefix(request.script_root)
+    """Static files are the same for every language: no language prefix. The name carries the
+    file's content hash (``css/portal.<hash>.css``), so browsers may cache it for a year."""
+    return url_for("static", filename=hashed_name(filename), _external=False).removeprefix(
+        request.script_root
+    )
 
 
 def date_long(value) -> str:

@@ -7,13 +7,14 @@ so every route is defined once and ``url_for`` builds links inside the visitor's
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from functools import cached_property
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, request
-from flask_babel import Babel, Domain, get_domain, get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, force_locale, get_domain, get_locale, lazy_gettext
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ BY_CODE = {lang.code: lang for lang in LANGUAGES}
 BY_PREFIX = {lang.prefix: lang for lang in LANGUAGES if lang.prefix}
 SOURCE = LANGUAGES[0]
 ENVIRON_KEY = "sozialberichte.language"
+
+log = logging.getLogger(__name__)
 
 
 class LocalePrefixMiddleware:
@@ -81,13 +84,69 @@ class FallbackDomain(Domain):
         translations = cache.get(code)
         if translations is None:
             translations = load_catalog(app, code)
+            if code != SOURCE.code:
+                _last_in_chain(translations).add_fallback(MissingTranslation())
             cache[code] = translations
         return translations
 
 
+def _last_in_chain(translations: NullTranslations) -> NullTranslations:
+    while getattr(translations, "_fallback", None) is not None:
+        translations = translations._fallback
+    return translations
+
+
+class MissingTranslation(NullTranslations):
+    """The end of every non-German catalog chain: an interface string without translation.
+
+    It returns the German text (gettext's own behaviour), logs the gap once per text and
+    notes it for the layout, which then says that parts of the page are not translated yet.
+    Content blocks never get here: they are checked with :func:`is_translated` first and
+    marked ``lang="de"`` where German is shown.
+    """
+
+    reported: set[tuple[str, str]] = set()
+
+    def _missing(self, message: str) -> None:
+        if not message or not has_request_context():
+            return
+        g.untranslated = True
+        key = (current_language().code, message)
+        if key not in self.reported:
+            self.reported.add(key)
+            log.warning("no %s translation for %r", key[0], message[:80])
+
+    def gettext(self, message):
+        self._missing(message)
+        return message
+
+    def ngettext(self, msgid1, msgid2, n):
+        self._missing(msgid1)
+        return msgid1 if n == 1 else msgid2
+
+    def pgettext(self, context, message):
+        self._missing(message)
+        return message
+
+    def npgettext(self, context, msgid1, msgid2, n):
+        self._missing(msgid1)
+        return msgid1 if n == 1 else msgid2
+
+    ugettext = gettext
+    ungettext = ngettext
+    upgettext = pgettext
+    unpgettext = npgettext
+
+
+def translations_dir(app: Flask) -> str:
+    """``TRANSLATIONS_DIR`` from the config, by default ``translations/`` of the project."""
+    default = os.path.join(app.root_path, "..", "translations")
+    return app.config.get("TRANSLATIONS_DIR") or default
+
+
 def load_catalog(app: Flask, code: str) -> NullTranslations:
     """The compiled catalog for ``code`` with its fallbacks (``de@ls`` → ``de``)."""
-    directory = os.path.join(app.root_path, "..", "translations")
+    directory = translations_dir(app)
     chain = [code]
     if code != SOURCE.code and code.split("@")[0] == SOURCE.code:
         chain.append(SOURCE.code)
@@ -96,6 +155,10 @@ def load_catalog(app: Flask, code: str) -> NullTranslations:
         # Read the file afresh (gettext.translation() caches by path, and an edited
         # catalog must be seen at once).
         catalog = Translations.load(directory, [locale], "messages")
+        # Translations saved in the editors' area (webapp/editor/runtime.py) lie on top.
+        overrides = app.extensions.get("sozialberichte.catalog_overrides")
+        if overrides is not None:
+            catalog = overrides(app, locale, catalog)
         if not isinstance(catalog, Translations):
             continue
         if translations is None:
@@ -122,13 +185,9 @@ def is_translated(msgid: str) -> bool:
     language = current_language()
     if language.code == SOURCE.code or not msgid:
         return True
-    catalog = get_domain_translations()
-    while catalog is not None:
-        messages = getattr(catalog, "_catalog", None)
-        if messages and msgid in messages:
-            return True
-        catalog = getattr(catalog, "_fallback", None)
-    return False
+    # Only the language's own catalog counts: German from the fallback is still German.
+    messages = getattr(get_domain_translations(), "_catalog", None)
+    return bool(messages) and msgid in messages
 
 
 def get_domain_translations():
@@ -137,18 +196,59 @@ def get_domain_translations():
 
 def language_links() -> list[dict]:
     """The current page in every language, for the language switch."""
+    current = current_language()
+    base = request.script_root.removesuffix(current.prefix) if current.prefix else None
+    base = request.script_root if base is None else base
     here = request.path  # without the language prefix
     query = request.query_string.decode("latin-1")
     links = []
     for lang in LANGUAGES:
-        href = (lang.prefix + here) if lang.prefix else here
+        href = base + lang.prefix + here
         if query:
             href += "?" + query
-        links.append({"language": lang, "href": href, "current": lang == current_language()})
+        links.append({"language": lang, "href": href, "current": lang == current})
     return links
 
 
+def alternate_links() -> list[dict]:
+    """``<link rel="alternate" hreflang>`` targets: absolute URLs of the page in ``de``, ``en``
+    and ``x-default`` (German, the source). Leichte Sprache has no language code of its own."""
+    host = request.host_url.rstrip("/")
+    found = [
+        {"hreflang": link["language"].hreflang, "href": host + link["href"]}
+        for link in language_links()
+        if link["language"].hreflang
+    ]
+    found += [{"hreflang": "x-default", "href": f["href"]} for f in found[:1]]
+    return found
+
+
+#: Shown on the German start page to a browser that prefers English (no redirect).
+OFFER_LANGUAGE = BY_CODE["en"]
+OFFER_TEXT = lazy_gettext("Diese Seite gibt es auch auf Englisch.")
+
+
+def language_offer() -> dict | None:
+    """The English version of the start page, offered when the browser prefers English.
+
+    The URL alone chooses the language: the offer is a notice with a link, never a redirect,
+    and only on the German start page, where the visitor has not picked a language yet.
+    """
+    if current_language() != SOURCE or request.path != "/":
+        return None
+    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
+    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+        return None
+    with force_locale(OFFER_LANGUAGE.code):
+        text = str(OFFER_TEXT)
+    href = next(link["href"] for link in language_links() if link["language"] == OFFER_LANGUAGE)
+    return {"language": OFFER_LANGUAGE, "href": href, "text": text}
+
+
 def init_app(app: Flask) -> None:
+    from .cli import translations_cli
+
+    app.cli.add_command(translations_cli)
     app.wsgi_app = LocalePrefixMiddleware(app.wsgi_app)
     PortalBabel(
         app,
@@ -160,7 +260,23 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _remember_language():
         g.language = current_language()
+        # Reload the catalogs when an editor changed a translation (webapp/editor/runtime.py).
+        refresh = app.extensions.get("sozialberichte.catalog_refresh")
+        if refresh is not None:
+            refresh(app)
+
+    @app.after_request
+    def _vary_on_offer(response):
+        if current_language() == SOURCE and request.path == "/":
+            response.vary.add("Accept-Language")
+        return response
 
     @app.context_processor
     def _language_context():
-        return {"language": current_language(), "languages": LANGUAGES}
+        return {
+            "language": current_language(),
+            "languages": LANGUAGES,
+            "language_links": language_links,
+            "alternate_links": alternate_links,
+            "language_offer": language_offer,
+        }

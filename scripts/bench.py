@@ -1,0 +1,518 @@
+"""``make bench``: the portal under gunicorn with the production settings on 127.0.0.1, measured
+with wrk; prints the figures and writes docs/bench.md.
+
+Measured in one run: requests/s and p50/p99 latency of the start page, an event page, an htmx
+fragment, a search, a static file and the floor (a trivial route returning a short constant,
+served by the same app and middlewares); bytes on the wire (full page vs. fragment); the
+compressed first-load weight (HTML + CSS + JS); the memory of each worker over 100,000 requests.
+
+gunicorn loads ``bench:bench_app()`` from this file: the portal plus the floor route.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+FLOOR_PATH = "/_bench/floor"
+ACCEPT = {"Accept-Encoding": "gzip, br"}
+HX = {"HX-Request": "true"}
+
+#: The targets of issue 8.
+FLOOR_RATIO_PAGE = 0.80
+FLOOR_RATIO_FRAGMENT = 0.90
+FIRST_LOAD_MAX = 45 * 1024
+FRAGMENT_SHARE_MAX = 0.30
+P99_MAX_MS = 50.0
+MEMORY_GROWTH_MAX = 0.10
+
+
+def bench_app():
+    """The portal with the floor route (only in the benchmark server)."""
+    sys.path.insert(0, str(ROOT))
+    from flask import Response
+
+    from webapp import create_app
+
+    app = create_app()
+    app.add_url_rule(FLOOR_PATH, "bench_floor", lambda: Response("ok\n", mimetype="text/plain"))
+    return app
+
+
+# -- the server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, workers: int):
+        self.port = free_port()
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+        self.log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
+
+    def start(self) -> Server:
+        env = dict(os.environ)
+        env.setdefault("SECRET_KEY", secrets.token_hex(32))
+        env.update(WEB_CONCURRENCY=str(self.workers), ACCESS_LOG="", LOG_LEVEL="warning")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    "-c",
+                    str(GUNICORN_CONF),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--pythonpath",
+                    str(ROOT / "scripts"),
+                    "bench:bench_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("gunicorn did not start:\n" + self.log.read_text())
+            try:
+                if fetch(self.port, FLOOR_PATH).status == 200 and len(self.worker_pids()) == (
+                    self.workers
+                ):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer within 30 s")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+        self.log.unlink(missing_ok=True)
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+# -- single requests ----------------------------------------------------------------------
+
+
+@dataclass
+class Fetched:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    wire_bytes: int  # status line + headers + body as sent
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> Fetched:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        head = f"HTTP/1.1 {response.status} {response.reason}\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in response.getheaders()
+        )
+        return Fetched(
+            response.status,
+            {k.lower(): v for k, v in response.getheaders()},
+            body,
+            len(head) + 2 + len(body),
+        )
+    finally:
+        conn.close()
+
+
+class Resources(HTMLParser):
+    """Stylesheets and scripts a page makes the browser load."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split() and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def first_load(port: int, path: str) -> tuple[int, list[tuple[str, int, str]]]:
+    """Compressed bytes of a page and every stylesheet and script it loads."""
+    page = fetch(port, path, ACCEPT)
+    parser = Resources()
+    parser.feed(decode(page))
+    parts = [(path, len(page.body), page.headers.get("content-encoding", "identity"))]
+    for url in parser.urls:
+        resource = fetch(port, url, ACCEPT)
+        encoding = resource.headers.get("content-encoding", "identity")
+        if resource.status != 200:
+            encoding = f"**{resource.status}**"
+        parts.append((url, len(resource.body), encoding))
+    return sum(size for _, size, _ in parts), parts
+
+
+def decode(fetched: Fetched) -> str:
+    encoding = fetched.headers.get("content-encoding", "identity")
+    body = fetched.body
+    if encoding == "br":
+        import brotli
+
+        body = brotli.decompress(body)
+    elif encoding == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    return body.decode("utf-8")
+
+
+# -- wrk ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WrkResult:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad: int  # non-2xx/3xx responses plus socket errors
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1])
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1])
+    requests = int(re.search(r"(\d+) requests in", output)[1])
+    bad = 0
+    match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if match:
+        bad += int(match[1])
+    match = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if match:
+        bad += sum(int(n) for n in match.groups())
+    return WrkResult(rps, p50, p99, requests, bad)
+
+
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    headers: dict | None = None,
+    script: str | None = None,
+    threads: int = 2,
+) -> tuple[WrkResult, str]:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in {**ACCEPT, **(headers or {})}.items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 120
+    ).stdout
+    return parse_wrk(output), output
+
+
+#: wrk Lua: cycle through paths and stop each thread after its share of requests.
+LUA_REQUESTS = """
+local paths = {%(paths)s}
+local limit = %(per_thread)d
+local counter = 0
+local sent = 0
+function request()
+  sent = sent + 1
+  return wrk.format("GET", paths[(sent %% #paths) + 1])
+end
+function response(status, headers, body)
+  counter = counter + 1
+  if counter >= limit then wrk.thread:stop() end
+end
+"""
+
+
+def lua_requests(paths: list[str], total: int, threads: int) -> str:
+    name = tempfile.mkstemp(prefix="bench-", suffix=".lua")[1]
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    Path(name).write_text(LUA_REQUESTS % {"paths": quoted, "per_thread": total // threads})
+    return name
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def event_path(port: int) -> str:
+    listing = decode(fetch(port, "/veranstaltungen/", ACCEPT))
+    found = re.findall(r'href="(/veranstaltungen/[^"/?#]+)"', listing)
+    found = [p for p in found if not p.endswith(".ics")]
+    if not found:
+        raise SystemExit("no event page linked from /veranstaltungen/")
+    return found[0]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--memory-requests", type=int, default=100_000)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "bench.md"))
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make bench` installs Debian's wrk (as root)")
+
+    load_before = os.getloadavg()
+    started = dt.datetime.now(dt.UTC)
+    server = Server(args.workers).start()
+    try:
+        port = server.port
+        base = f"http://127.0.0.1:{port}"
+        event = event_path(port)
+        static = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', decode(fetch(port, "/")))
+        static_path = static[1] if static else "/static/css/portal.css"
+        search_path = "/suche?q=Sozialbericht"
+        search_status = fetch(port, search_path).status
+        full = fetch(port, event, ACCEPT)
+        fragment = fetch(port, event, {**ACCEPT, **HX})
+        fragment_differs = fragment.body != full.body
+        endpoints = [
+            ("floor (trivial route)", FLOOR_PATH, {}),
+            ("start page", "/", {}),
+            ("event page", event, {}),
+            ("htmx fragment (event page)", event, HX),
+            ("search", search_path, {}),
+            ("static file (CSS)", static_path, {}),
+        ]
+        # Warm up every worker's caches (a page is rendered once per worker).
+        for _, path, headers in endpoints:
+            wrk(base + path, 2, args.connections, headers)
+        results = {}
+        for name, path, headers in endpoints:
+            result, _ = wrk(base + path, args.seconds, args.connections, headers)
+            results[name] = (path, headers, result)
+            print(
+                f"{name:30} {result.requests_per_s:9.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
+                f"p99 {result.p99_ms:6.2f} ms  non-2xx/3xx {result.bad}",
+                flush=True,
+            )
+        weight, parts = first_load(port, "/")
+
+        # Memory of each worker over 100,000 requests of the pages above.
+        paths = [p for _, p, h in endpoints if not h and p != FLOOR_PATH]
+        script = lua_requests(paths, args.memory_requests, threads=2)
+        wrk(base + "/", 5, args.connections, script=None)
+        before = {pid: rss_kib(pid) for pid in server.worker_pids()}
+        memory_run, _ = wrk(base + "/", 600, args.connections, script=script)
+        os.unlink(script)
+        after = {pid: rss_kib(pid) for pid in server.worker_pids()}
+        if set(after) != set(before):
+            raise SystemExit("a worker was replaced during the memory run")
+    finally:
+        server.stop()
+    finished = dt.datetime.now(dt.UTC)
+    load_after = os.getloadavg()
+
+    floor = results["floor (trivial route)"][2].requests_per_s
+    growth = {pid: (after[pid] - before[pid]) / before[pid] for pid in before}
+    report = Report(
+        results=results,
+        floor=floor,
+        full_bytes=full.wire_bytes,
+        fragment_bytes=fragment.wire_bytes,
+        fragment_differs=fragment_differs,
+        full_encoding=full.headers.get("content-encoding", "identity"),
+        search_status=search_status,
+        weight=weight,
+        parts=parts,
+        before=before,
+        after=after,
+        growth=growth,
+        memory_requests=memory_run.requests,
+        started=started,
+        finished=finished,
+        load=(load_before, load_after),
+        args=args,
+    )
+    text = report.markdown()
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    print(f"written to {os.path.relpath(args.output, ROOT)}")
+    return 0
+
+
+@dataclass
+class Report:
+    results: dict
+    floor: float
+    full_bytes: int
+    fragment_bytes: int
+    fragment_differs: bool
+    full_encoding: str
+    search_status: int
+    weight: int
+    parts: list
+    before: dict
+    after: dict
+    growth: dict
+    memory_requests: int
+    started: dt.datetime
+    finished: dt.datetime
+    load: tuple
+    args: argparse.Namespace
+
+    def targets(self) -> list[tuple[str, str, bool]]:
+        r = {name: res for name, (_, _, res) in self.results.items()}
+        rows = []
+        for name in ("start page", "event page"):
+            ratio = r[name].requests_per_s / self.floor
+            rows.append(
+                (
+                    f"{name} ≥ {FLOOR_RATIO_PAGE:.0%} of the floor's throughput",
+                    f"{ratio:.0%}",
+                    ratio >= FLOOR_RATIO_PAGE,
+                )
+            )
+        ratio = r["htmx fragment (event page)"].requests_per_s / self.floor
+        rows.append(
+            (
+                f"fragment ≥ {FLOOR_RATIO_FRAGMENT:.0%} of the floor's throughput",
+                f"{ratio:.0%}",
+                ratio >= FLOOR_RATIO_FRAGMENT,
+            )
+        )
+        rows.append(
+            (
+                "first load ≤ 45 KB compressed (HTML + CSS + JS incl. htmx)",
+                f"{self.weight / 1024:.1f} KB",
+                self.weight <= FIRST_LOAD_MAX,
+            )
+        )
+        share = self.fragment_bytes / self.full_bytes
+        rows.append(
+            (
+                "fragment ≤ 30 % of its full page (bytes on the wire)",
+                f"{share:.0%}" + ("" if self.fragment_differs else " (no fragment served)"),
+                share <= FRAGMENT_SHARE_MAX and self.fragment_differs,
+            )
+        )
+        worst = max(res.p99_ms for res in r.values())
+        rows.append(
+            (
+                f"p99 < {P99_MAX_MS:.0f} ms at {self.args.connections} connections, every endpoint",
+                f"{worst:.1f} ms (worst)",
+                worst < P99_MAX_MS,
+            )
+        )
+        most = max(self.growth.values())
+        rows.append(
+            (
+                f"worker memory grows < {MEMORY_GROWTH_MAX:.0%} over "
+                f"{self.args.memory_requests:,} requests",
+                f"{most:+.1%} (largest of {len(self.growth)} workers)",
+                most < MEMORY_GROWTH_MAX,
+            )
+        )
+        return rows
+
+    def markdown(self) -> str:
+        cpu = "unknown CPU"
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        lines = [
+            "# Benchmark",
+            "",
+            f"Measured by `make bench` on {self.started:%Y-%m-%d} from {self.started:%H:%M} to "
+            f"{self.finished:%H:%M} UTC: gunicorn with `deploy/gunicorn.conf.py` "
+            f"({self.args.workers} sync workers) on 127.0.0.1, {os.cpu_count()} cores ({cpu}), "
+            f"wrk 4.1 with 2 threads and {self.args.connections} connections for "
+            f"{self.args.seconds} s per row on the same cores, `Accept-Encoding: gzip, br`, "
+            "after a warm-up. Load average before/after: "
+            f"{self.load[0][0]:.2f} / {self.load[1][0]:.2f}.",
+            "",
+            "| endpoint | path | requests/s | of the floor | p50 | p99 | non-2xx/3xx |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, (path, headers, res) in self.results.items():
+            label = name + (" (`HX-Request: true`)" if headers else "")
+            lines.append(
+                f"| {label} | `{path}` | {res.requests_per_s:,.0f} | "
+                f"{res.requests_per_s / self.floor:.0%} | {res.p50_ms:.2f} ms | "
+                f"{res.p99_ms:.2f} ms | {res.bad} |"
+            )
+        if self.search_status != 200:
+            lines += ["", f"The search answered {self.search_status}: its row measures that."]
+        lines += [
+            "",
+            f"Bytes on the wire (headers + {self.full_encoding} body): full event page "
+            f"{self.full_bytes:,} B, its htmx fragment {self.fragment_bytes:,} B "
+            f"({self.fragment_bytes / self.full_bytes:.0%}).",
+            "",
+            "First load of the start page, compressed: "
+            + ", ".join(f"`{url}` {size:,} B ({enc})" for url, size, enc in self.parts)
+            + f" — {self.weight:,} B = {self.weight / 1024:.1f} KB in all.",
+            "",
+            f"Worker memory (RSS) before/after {self.memory_requests:,} requests: "
+            + ", ".join(
+                f"{self.before[pid]:,} → {self.after[pid]:,} KiB ({self.growth[pid]:+.1%})"
+                for pid in self.before
+            )
+            + ".",
+            "",
+            "## Targets",
+            "",
+            "| target | measured | met |",
+            "|---|---:|---|",
+        ]
+        for target, measured, met in self.targets():
+            lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+        lines.append("")
+        return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+/* Display controls with JavaScript (webapp/display.py, partials/display_controls.html).
+ *
+ * Größer, Kleiner, Kontrast, Standardansicht: htmx posts the form (hx-post) and swaps the
+ * changed buttons and the #status text out of band; htmx keeps the focus on the button.
+ * The server's HX-Trigger-After-Swap event "anzeige-geaendert" names the new classes of
+ * <html>, applied here. Drucken opens the browser's print dialog instead of the print view.
+ * Vorlesen reads <main> with the browser's own speech synthesis, in the page's language.
+ * No inline script or style: a strict Content-Security-Policy holds.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+
+  function announce(text) {
+    var status = document.getElementById("status");
+    if (!status || !text) {
+      return;
+    }
+    // Empty first, so that the same text twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = text;
+    }, 100);
+  }
+
+  // Größer, Kleiner, Kontrast, Standardansicht (htmx)
+  document.addEventListener("anzeige-geaendert", function (event) {
+    var detail = event.detail || {};
+    (detail.known || []).forEach(function (name) {
+      root.classList.remove(name);
+    });
+    (detail.classes || []).forEach(function (name) {
+      root.classList.add(name);
+    });
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var status = document.getElementById("status");
+    if (status && event.target.closest && event.target.closest(".display-form")) {
+      status.textContent = "";
+    }
+  });
+
+  // Drucken: the print dialog. Capture phase, so no other handler (htmx) takes the form.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!form.classList || !form.classList.contains("display-print")) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      window.print();
+    },
+    true
+  );
+
+  window.addEventListener("beforeprint", function () {
+    var line = document.querySelector(".print-info__date");
+    var today = line && line.querySelector(".print-info__today");
+    if (!today || (!line.hidden && today.textContent)) {
+      return; // the print view has the server's date
+    }
+    today.textContent = new Date().toLocaleDateString(root.lang || undefined, {
+      day: "numeric",
+      month: "long",
+      year: "numeric"
+    });
+    line.hidden = false;
+  });
+
+  // Vorlesen: only where the browser has speech synthesis.
+  var speech = document.querySelector(".speech");
+  if (
+    !speech ||
+    !("speechSynthesis" in window) ||
+    typeof window.SpeechSynthesisUtterance !== "function"
+  ) {
+    return;
+  }
+  var synth = window.speechSynthesis;
+  var start = document.getElementById("anzeige-vorlesen");
+  var pause = document.getElementById("anzeige-vorlesen-pause");
+  var stop = document.getElementById("anzeige-vorlesen-stopp");
+  var BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, caption, figcaption";
+  var session = 0;
+
+  function texts() {
+    var main = document.querySelector("main");
+    if (!main) {
+      return [];
+    }
+    var blocks = Array.prototype.slice.call(main.querySelectorAll(BLOCKS));
+    return blocks
+      .filter(function (block) {
+        return !block.querySelector(BLOCKS) && block.getClientRects().length > 0;
+      })
+      .map(function (block) {
+        var marked = block.closest("[lang]");
+        return { text: block.innerText.trim(), lang: marked ? marked.lang : root.lang };
+      })
+      .filter(function (part) {
+        return part.text;
+      });
+  }
+
+  function voiceFor(lang) {
+    var voices = synth.getVoices ? synth.getVoices() : [];
+    var base = (lang || "").split("-")[0].toLowerCase();
+    for (var i = 0; i < voices.length; i += 1) {
+      if ((voices[i].lang || "").toLowerCase().split(/[-_]/)[0] === base) {
+        return voices[i];
+      }
+    }
+    return null;
+  }
+
+  function showReading(reading) {
+    pause.hidden = !reading;
+    stop.hidden = !reading;
+    pause.setAttribute("aria-pressed", "false");
+  }
+
+  function finish(message) {
+    session += 1;
+    var hadFocus = document.activeElement === pause || document.activeElement === stop;
+    synth.cancel();
+    showReading(false);
+    if (hadFocus) {
+      start.focus();
+    }
+    announce(message);
+  }
+
+  start.addEventListener("click", function () {
+    session += 1;
+    var current = session;
+    var parts = texts();
+    var left = parts.length;
+    synth.cancel();
+    parts.forEach(function (part) {
+      var utterance = new window.SpeechSynthesisUtterance(part.text);
+      utterance.lang = part.lang || "de";
+      var voice = voiceFor(utterance.lang);
+      if (voice) {
+        utterance.voice = voice;
+      }
+      utterance.addEventListener("end", function () {
+        left -= 1;
+        if (left === 0 && current === session) {
+          finish(speech.dataset.stopped);
+        }
+      });
+      synth.speak(utterance);
+    });
+    showReading(parts.length > 0);
+    announce(speech.dataset.started);
+  });
+
+  pause.addEventListener("click", function () {
+    if (pause.getAttribute("aria-pressed") === "true") {
+      synth.resume();
+      pause.setAttribute("aria-pressed", "false");
+      announce(speech.dataset.resumed);
+    } else {
+      synth.pause();
+      pause.setAttribute("aria-pressed", "true");
+      announce(speech.dataset.paused);
+    }
+  });
+
+  stop.addEventListener("click", function () {
+    finish(speech.dataset.stopped);
+  });
+
+  window.addEventListener("pagehide", function () {
+    synth.cancel();
+  });
+  speech.hidden = false;
+})();

@@ -1,0 +1,174 @@
+"""In-place navigation on the server side: an htmx request gets only the fragments that
+change, rendered from the same templates; everything else gets the full page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .fixtures_navigation import NEWS_2023, NEWS_COUNT
+from .helpers import soup
+
+HX = {"HX-Request": "true", "HX-Boosted": "true", "HX-Current-URL": "http://localhost/"}
+
+
+def test_htmx_request_gets_only_the_changed_fragments(client):
+    full = client.get("/hilfen")
+    part = client.get("/hilfen", headers=HX)
+    assert full.status_code == part.status_code == 200
+    assert "HX-Request" in full.headers["Vary"] and "HX-Request" in part.headers["Vary"]
+    assert part.headers["HX-Retarget"] == "#inhalt"
+    assert len(part.data) < 0.7 * len(full.data)
+    page = soup(part.data)
+    assert page.find("html") is None and page.find("header") is None
+    assert page.find("footer") is None and page.find("main") is None
+    assert page.title.get_text() == "Hilfen zur Bedienung – Sozialberichte NRW"
+    assert page.find("h1").get_text() == "Hilfen zur Bedienung"
+    # Breadcrumb and current-item marking come out of band.
+    oob = {tag["id"]: tag for tag in page.select("[hx-swap-oob]")}
+    assert {"breadcrumb", "hauptnavigation-liste", "servicenavigation-liste"} <= set(oob)
+    assert {"fusszeile-liste", "sprachwahl"} <= set(oob)
+    assert oob["breadcrumb"].select_one("[aria-current=page]").get_text() == "Hilfen"
+    current = oob["servicenavigation-liste"].select("[aria-current]")
+    assert [a.get_text() for a in current] == ["Hilfen"]
+
+
+def test_fragment_is_the_main_content_of_the_full_page(client):
+    """One template: the fragment's content is exactly the full page's <main>."""
+    for path in ("/", "/aktuelles/", "/veranstaltungen/sozialkonferenz-ruhr-2019", "/uebersicht"):
+        main = soup(client.get(path).data).find("main")
+        fragment = soup(client.get(path, headers=HX).data)
+        for tag in fragment.select("[hx-swap-oob], title"):
+            tag.decompose()
+        assert fragment.get_text(" ", strip=True) == main.get_text(" ", strip=True), path
+
+
+def test_nested_page_marks_its_section_in_the_navigation(client):
+    page = soup(client.get("/aktuelles/save-the-date-sozialplanung", headers=HX).data)
+    nav = page.find(id="hauptnavigation-liste")
+    assert [(a.get_text(), a["aria-current"]) for a in nav.select("[aria-current]")] == [
+        ("Aktuelles", "true")
+    ]
+
+
+def test_history_restore_and_direct_loads_get_the_full_page(client):
+    for headers in ({}, {"HX-Request": "true", "HX-History-Restore-Request": "true"}):
+        response = client.get("/kontakt", headers=headers)
+        page = soup(response.data)
+        assert page.find("html") is not None and page.find("header") is not None
+        assert "HX-Retarget" not in response.headers
+        assert "HX-Request" in response.headers["Vary"]
+
+
+def test_not_found_is_rendered_as_fragments_for_htmx(client):
+    response = client.get("/gibt-es-nicht", headers=HX)
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#inhalt"
+    page = soup(response.data)
+    assert page.title.get_text() == "Seite nicht gefunden – Sozialberichte NRW"
+    assert page.find("h1").get_text() == "Seite nicht gefunden"
+    assert page.find("header") is None
+
+
+def test_server_error_with_htmx_hides_details(news_app):
+    response = news_app.test_client().get("/test-500", headers=HX)
+    assert response.status_code == 500
+    assert b"geheimes Detail" not in response.data
+    assert soup(response.data).find("h1").get_text() == "Technischer Fehler"
+
+
+def test_htmx_configuration_needs_no_inline_code(client):
+    page = soup(client.get("/").data)
+    config = json.loads(page.find("meta", attrs={"name": "htmx-config"})["content"])
+    assert config["allowEval"] is False and config["includeIndicatorStyles"] is False
+    assert config["selfRequestsOnly"] is True and config["allowScriptTags"] is False
+    assert {"code": "404", "swap": True} in config["responseHandling"]
+    scripts = page.find_all("script")
+    assert all(s.get("src") and s.has_attr("defer") and not s.string for s in scripts)
+    sources = [s["src"] for s in scripts]
+    assert sources[0].startswith("/static/vendor/htmx.min.")
+    assert any(src.startswith("/static/js/navigation.") for src in sources)
+    assert not page.select("[hx-on], [onclick], [onload], [style]")
+    status = page.find(id="status")
+    assert status["role"] == "status" and status.get_text() == ""
+    assert status["data-page-loaded"] == "Seite geladen: {title}"
+
+
+def test_link_containers_are_boosted(client):
+    page = soup(client.get("/").data)
+    for selector in ("#hauptnavigation-liste", "#breadcrumb", "main", "aside.sidebar"):
+        assert page.select_one(selector)["hx-boost"] == "true", selector
+    # The display controls' forms in the service bar keep their own htmx requests.
+    for form in page.select("#servicenavigation-liste form"):
+        assert form.get("hx-post")
+
+
+# News list: paging and the year filter (generated items in a temporary content folder).
+
+
+def titles(html) -> list[str]:
+    return [a.get_text() for a in soup(html).select("#liste .teaser__title a")]
+
+
+def test_news_list_pages_through_items_with_ordinary_links(news_app):
+    client = news_app.test_client()
+    first = soup(client.get("/aktuelles/").data)
+    assert titles(str(first)) == [f"Meldung {n}" for n in range(1, 11)]
+    more = first.select_one("#weitere a")
+    assert more.get_text() == "Weitere Meldungen laden"
+    assert more["href"] == "/aktuelles/?seite=2"
+    second = soup(client.get(more["href"]).data)
+    assert titles(str(second)) == [f"Meldung {n}" for n in range(11, 21)]
+    assert second.title.get_text() == "Aktuelles – Seite 2 von 3 – Sozialberichte NRW"
+    third = soup(client.get(second.select_one("#weitere a")["href"]).data)
+    assert titles(str(third)) == [f"Meldung {n}" for n in range(21, NEWS_COUNT + 1)]
+    assert third.select("#weitere a") == []
+    assert client.get("/aktuelles/?seite=4").status_code == 404
+    assert titles(client.get("/aktuelles/?seite=abc").data)[0] == "Meldung 1"
+
+
+def test_load_more_answers_with_the_next_items_only(news_app):
+    response = news_app.test_client().get(
+        "/aktuelles/?seite=2", headers={"HX-Request": "true", "HX-Target": "liste"}
+    )
+    page = soup(response.data)
+    assert "HX-Request" in response.headers["Vary"]
+    assert page.find("h1") is None and page.title is None
+    items = [a.get_text() for a in page.select(".teaser__title a")]
+    assert items == [f"Meldung {n}" for n in range(11, 21)]
+    focus = page.select("[data-focus-after-swap]")
+    assert [a.get_text() for a in focus] == ["Meldung 11"]
+    assert page.find(id="weitere")["hx-swap-oob"] == "true"
+    assert page.select_one("#weitere a")["hx-get"] == "/aktuelles/?seite=3"
+    status = page.find(id="status")
+    assert status["hx-swap-oob"] == "innerHTML"
+    assert status.get_text() == "10 weitere Meldungen geladen"
+
+
+def test_year_filter_works_as_plain_form_and_in_place(news_app):
+    client = news_app.test_client()
+    page = soup(client.get("/aktuelles/").data)
+    form = page.select_one("form.list-filter")
+    assert form["method"] == "get" and form["action"] == "/aktuelles/"
+    assert [o["value"] for o in form.select("option")] == ["", "2024", "2023"]
+    filtered = soup(client.get("/aktuelles/?jahr=2023").data)
+    assert len(filtered.select("#liste .teaser")) == NEWS_2023
+    assert filtered.h1.get_text() == "Aktuelles 2023"
+    assert filtered.select_one("option[selected]")["value"] == "2023"
+    fragment = soup(client.get("/aktuelles/?jahr=2023", headers=HX).data)
+    assert fragment.title.get_text() == "Aktuelles 2023 – Sozialberichte NRW"
+    assert len(fragment.select("#liste .teaser")) == NEWS_2023
+    # A year without items is ignored rather than an error.
+    assert len(titles(client.get("/aktuelles/?jahr=1999").data)) == 10
+
+
+def test_real_news_list_shows_its_one_item_without_paging(client):
+    page = soup(client.get("/aktuelles/").data)
+    assert len(page.select("#liste .teaser")) == 1
+    assert page.select("#weitere a") == []
+
+
+@pytest.mark.parametrize("path", ["/aktuelles/?seite=0", "/aktuelles/?seite=-3"])
+def test_page_numbers_below_one_show_the_first_page(news_app, path):
+    assert titles(news_app.test_client().get(path).data)[0] == "Meldung 1"

@@ -1,0 +1,189 @@
+"""In-place navigation in a real browser: focus, title, announcement, current marking,
+fragments only, Back/Forward, "Weitere Meldungen laden", the failure path, and axe-core on
+pages reached in place."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from .conftest import LiveServer, format_violations, run_axe
+from .fixtures_navigation import make_news_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+FAILED = "Die Seite konnte nicht geladen werden. Sie wird jetzt vollständig neu geladen."
+
+
+def wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
+
+
+def status_text(driver) -> str:
+    return driver.execute_script("return document.getElementById('status').textContent")
+
+
+def wait_status(driver, text):
+    wait(driver, lambda d: status_text(d) == text)
+
+
+def open_page(driver, url):
+    """A full page load, marked so that a later full reload would be noticed."""
+    driver.get(url)
+    wait(driver, lambda d: d.execute_script("return !!(window.htmx && document.body)"))
+    driver.execute_script("window.__noReload = true")
+
+
+def not_reloaded(driver) -> bool:
+    return driver.execute_script("return window.__noReload === true")
+
+
+def focused(driver):
+    return driver.execute_script(
+        "var e = document.activeElement; return [e.tagName, e.textContent.trim()]"
+    )
+
+
+def current_items(driver) -> list[list[str]]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll("
+        "'#hauptnavigation-liste [aria-current], #breadcrumb [aria-current]')]"
+        ".map(e => [e.textContent.trim(), e.getAttribute('aria-current')])"
+    )
+
+
+def follow(driver, selector):
+    """Follow a link the way a keyboard user does."""
+    link = driver.find_element(By.CSS_SELECTOR, selector)
+    driver.execute_script("arguments[0].focus()", link)
+    link.send_keys(Keys.ENTER)
+
+
+def assert_page_in_place(driver, title, heading):
+    wait_status(driver, f"Seite geladen: {heading}")
+    assert driver.title == f"{title} – Sozialberichte NRW"
+    assert focused(driver) == ["H1", heading]
+    assert driver.execute_script("return window.scrollY") == 0
+    assert not_reloaded(driver)
+
+
+def test_in_place_navigation_back_and_forward(browser, live_server):
+    start_heading = "Sozialberichterstattung NRW – Basis für eine vorausschauende Politik"
+    open_page(browser, live_server.url + "/gebaerdensprache")
+    browser.execute_script("window.scrollTo(0, 400)")
+    follow(browser, "#hauptnavigation-liste a[href='/aktuelles/']")
+    assert_page_in_place(browser, "Aktuelles", "Aktuelles")
+    assert browser.current_url == live_server.url + "/aktuelles/"
+    assert current_items(browser) == [["Aktuelles", "page"], ["Aktuelles", "page"]]
+    # Only the fragments were fetched: far smaller than the full page.
+    full_size = len(live_server.app.test_client().get("/aktuelles/").data)
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.endsWith('/aktuelles/')).map(e => e.decodedBodySize)"
+    )
+    assert len(fetched) == 1 and 0 < fetched[0] < 0.7 * full_size, (fetched, full_size)
+    assert browser.execute_script("return performance.getEntriesByType('navigation').length") == 1
+
+    # Content link, then breadcrumb link: same behaviour.
+    follow(browser, "main a[href='/aktuelles/save-the-date-sozialplanung']")
+    heading = "Save the Date: Sozialplanung initiieren, weiterentwickeln und stärken"
+    assert_page_in_place(browser, heading, heading)
+    assert current_items(browser) == [["Aktuelles", "true"], [heading, "page"]]
+    results = run_axe(browser)
+    assert not results["violations"], format_violations(results["violations"])
+
+    follow(browser, "#breadcrumb a[href='/']")
+    assert_page_in_place(browser, start_heading, start_heading)
+
+    browser.back()
+    assert_page_in_place(browser, heading, heading)
+    assert browser.current_url.endswith("/aktuelles/save-the-date-sozialplanung")
+    browser.back()
+    assert_page_in_place(browser, "Aktuelles", "Aktuelles")
+    assert current_items(browser) == [["Aktuelles", "page"], ["Aktuelles", "page"]]
+    browser.forward()
+    assert_page_in_place(browser, heading, heading)
+
+    # The sidebar and the footer navigate in place too.
+    follow(browser, "aside a[href='/gebaerdensprache']")
+    assert_page_in_place(browser, "Gebärdensprache", "Gebärdensprache")
+    follow(browser, "footer a[href='/impressum']")
+    assert_page_in_place(browser, "Impressum", "Impressum")
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('footer [aria-current]')].map(e => e.textContent)"
+    ) == ["Impressum"]
+
+
+def test_not_found_page_in_place(browser, news_server):
+    open_page(browser, news_server.url + "/")
+    follow(browser, "main a[href='/fehlt']")
+    assert_page_in_place(browser, "Seite nicht gefunden", "Seite nicht gefunden")
+    assert browser.current_url == news_server.url + "/fehlt"
+    results = run_axe(browser)
+    assert not results["violations"], format_violations(results["violations"])
+
+
+def test_downloads_feeds_and_language_links_load_normally(browser, live_server):
+    open_page(browser, live_server.url + "/aktuelles/")
+    follow(browser, "main a[href='/aktuelles/feed.xml']")
+    wait(browser, lambda d: d.current_url.endswith("/aktuelles/feed.xml"))
+    open_page(browser, live_server.url + "/aktuelles/")
+    follow(browser, "a.language-switch[hreflang='en']")
+    wait(browser, lambda d: d.current_url.endswith("/en/aktuelles/"))
+    wait(browser, lambda d: d.execute_script("return document.readyState") == "complete")
+    assert not not_reloaded(browser)
+
+
+def test_server_error_is_announced_then_loaded_normally(browser, news_server):
+    open_page(browser, news_server.url + "/")
+    follow(browser, "main a[href='/test-500']")
+    wait_status(browser, FAILED)
+    assert not_reloaded(browser)
+    wait(browser, lambda d: not not_reloaded(d) and d.current_url.endswith("/test-500"))
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Technischer Fehler")
+
+
+def test_stopped_server_is_announced_then_loaded_normally(browser, tmp_path):
+    server = LiveServer(make_news_app(tmp_path / "content")).start()
+    try:
+        open_page(browser, server.url + "/")
+    finally:
+        server.stop()
+        server.server.server_close()
+    follow(browser, "main a[href='/aktuelles/']")
+    wait_status(browser, FAILED)
+    wait(browser, lambda d: not not_reloaded(d))
+
+
+def teaser_titles(driver) -> list[str]:
+    return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#liste .teaser__title a")]
+
+
+def test_load_more_appends_moves_focus_and_announces(browser, news_server):
+    open_page(browser, news_server.url + "/aktuelles/")
+    assert len(teaser_titles(browser)) == 10
+    follow(browser, "#weitere a")
+    wait(browser, lambda d: len(teaser_titles(d)) == 20)
+    wait_status(browser, "10 weitere Meldungen geladen")
+    assert focused(browser) == ["A", "Meldung 11"]
+    assert browser.current_url == news_server.url + "/aktuelles/"
+    follow(browser, "#weitere a")
+    wait(browser, lambda d: len(teaser_titles(d)) == 23)
+    wait_status(browser, "3 weitere Meldungen geladen")
+    assert focused(browser) == ["A", "Meldung 21"]
+    assert browser.find_elements(By.CSS_SELECTOR, "#weitere a") == []
+    assert teaser_titles(browser) == [f"Meldung {n}" for n in range(1, 24)]
+    assert not_reloaded(browser)
+    results = run_axe(browser)
+    assert not results["violations"], format_violations(results["violations"])
+
+
+def test_year_filter_in_place(browser, news_server):
+    open_page(browser, news_server.url + "/aktuelles/")
+    Select(browser.find_element(By.ID, "jahr")).select_by_value("2023")
+    browser.find_element(By.CSS_SELECTOR, "form.list-filter button").click()
+    assert_page_in_place(browser, "Aktuelles 2023", "Aktuelles 2023")
+    assert browser.current_url == news_server.url + "/aktuelles/?jahr=2023"
+    assert len(teaser_titles(browser)) == 5

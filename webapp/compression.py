@@ -1,0 +1,93 @@
+"""Brotli and gzip for HTML, CSS, JS and the feeds.
+
+Static files and cached pages are compressed once, at the best level, and the encoded bytes are
+reused (:func:`encode_all`); the few per-visitor responses are compressed per request at a fast
+level (:func:`init_app`).
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import brotli
+from flask import Flask, Response, request
+
+#: Media types worth compressing (images and downloads are compressed already).
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "text/plain",
+        "text/calendar",
+        "application/json",
+        "application/xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    }
+)
+MIN_SIZE = 256
+#: Preferred first: Brotli is about 15 % smaller than gzip on the portal's pages.
+ENCODINGS = ("br", "gzip")
+
+
+def encode_all(body: bytes, best: bool = True) -> dict[str, bytes]:
+    """``{"identity": body, "br": …, "gzip": …}``; an encoding is left out when it does not
+    make the body smaller."""
+    variants = {"identity": body}
+    if len(body) < MIN_SIZE:
+        return variants
+    quality = 11 if best and len(body) < 256 * 1024 else (9 if best else 4)
+    encoded = {
+        "br": brotli.compress(body, quality=quality),
+        "gzip": gzip.compress(body, compresslevel=9 if best else 6, mtime=0),
+    }
+    for name, data in encoded.items():
+        if len(data) < len(body):
+            variants[name] = data
+    return variants
+
+
+def choose(variants: dict[str, bytes]) -> str:
+    """The best encoding of ``variants`` that the request accepts."""
+    accept = request.accept_encodings
+    for name in ENCODINGS:
+        if name in variants and accept.quality(name) > 0:
+            return name
+    return "identity"
+
+
+def apply(response: Response, variants: dict[str, bytes]) -> str:
+    """Set the body of ``response`` to the variant the visitor accepts; returns its name."""
+    name = choose(variants)
+    response.set_data(variants[name])
+    if name != "identity":
+        response.headers["Content-Encoding"] = name
+    if len(variants) > 1:
+        response.vary.add("Accept-Encoding")
+    return name
+
+
+def compressible(response: Response) -> bool:
+    return (
+        response.mimetype in COMPRESSIBLE
+        and 200 <= response.status_code < 300
+        and response.status_code != 204
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Content-Encoding" not in response.headers
+        and "accept-encoding" not in response.vary  # negotiated already (static, cached page)
+    )
+
+
+def compress_response(response: Response) -> Response:
+    if compressible(response):
+        apply(response, encode_all(response.get_data(), best=False))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    # First in the list = run last (Flask runs after_request functions in reverse order):
+    # every other hook has finished with the body.
+    app.after_request_funcs.setdefault(None, []).insert(0, compress_response)

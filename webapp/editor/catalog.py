@@ -1,0 +1,246 @@
+"""The catalogs as editors see them: the repository's ``.po`` files with the translations
+saved in the browser (database overrides) laid on top.
+
+The ``.pot`` lists the current German sources; an override whose msgid is no longer there
+is *obsolete*. An entry whose ``.po`` record carries ``#| msgid`` (``pybabel update
+--previous``) has a changed source until an editor saves it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ..db import db
+from ..i18n import BY_CODE, translations_dir
+from .models import TranslationOverride
+
+#: Languages editors maintain (German is the source).
+EDITABLE = ("de@ls", "en")
+#: URL slug of each editable language in the editors' area.
+SLUGS = {"de@ls": "leichte-sprache", "en": "en"}
+BY_SLUG = {slug: code for code, slug in SLUGS.items()}
+
+UNTRANSLATED, FUZZY, TRANSLATED = "untranslated", "fuzzy", "translated"
+
+
+def entry_key(msgid: str, msgctxt: str | None = None) -> str:
+    """A short, stable name for an entry (msgids can be whole paragraphs)."""
+    raw = (msgctxt or "") + "\x04" + msgid
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def singular(msgid) -> str:
+    return msgid[0] if isinstance(msgid, tuple | list) else msgid
+
+
+@dataclass
+class Entry:
+    key: str
+    msgid: str
+    msgid_plural: str | None
+    msgctxt: str | None
+    msgstr: list[str]
+    fuzzy: bool
+    locations: list[tuple[str, int | None]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)  # translator and extracted comments
+    flags: set[str] = field(default_factory=set)
+    previous_id: str | None = None  # old German source (#| msgid) when it changed
+    version: int = 0  # 0: the file's state; the override's version otherwise
+    overridden: bool = False
+    file_msgstr: list[str] = field(default_factory=list)
+
+    @property
+    def plural(self) -> bool:
+        return self.msgid_plural is not None
+
+    @property
+    def status(self) -> str:
+        if not any(self.msgstr) or not all(self.msgstr):
+            return UNTRANSLATED
+        return FUZZY if self.fuzzy else TRANSLATED
+
+    @property
+    def source_changed(self) -> bool:
+        """The German source changed since the translation was made, and nobody reviewed it."""
+        return bool(self.previous_id) and (not self.overridden or self.fuzzy)
+
+    @property
+    def python_format(self) -> bool:
+        return "python-format" in self.flags
+
+    @property
+    def files(self) -> list[str]:
+        return list(dict.fromkeys(name for name, _line in self.locations))
+
+    def state(self) -> dict:
+        """What the audit log records as old and new value."""
+        return {"msgstr": list(self.msgstr), "fuzzy": bool(self.fuzzy)}
+
+
+def po_path(app: Flask, code: str) -> str:
+    return os.path.join(translations_dir(app), code, "LC_MESSAGES", "messages.po")
+
+
+def pot_path(app: Flask) -> str:
+    return os.path.join(translations_dir(app), "messages.pot")
+
+
+_cache: dict[str, tuple[float, int, Catalog]] = {}
+_cache_lock = threading.Lock()
+
+
+def read_catalog_file(path: str, locale: str | None = None) -> Catalog | None:
+    """A parsed ``.po``/``.pot`` file, cached until the file changes."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    with _cache_lock:
+        cached = _cache.get(path)
+        if cached and cached[0] == stat.st_mtime and cached[1] == stat.st_size:
+            return cached[2]
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    with _cache_lock:
+        _cache[path] = (stat.st_mtime, stat.st_size, catalog)
+    return catalog
+
+
+def file_catalog(code: str) -> Catalog:
+    app = current_app
+    catalog = read_catalog_file(po_path(app, code), locale=code)
+    return catalog if catalog is not None else Catalog(locale=code)
+
+
+def template_catalog() -> Catalog | None:
+    return read_catalog_file(pot_path(current_app))
+
+
+def overrides(code: str) -> dict[str, TranslationOverride]:
+    rows = db.session.scalars(select(TranslationOverride).filter_by(locale=code))
+    return {row.key: row for row in rows}
+
+
+def _as_list(msgstr) -> list[str]:
+    if isinstance(msgstr, tuple | list):
+        return [s or "" for s in msgstr]
+    return [msgstr or ""]
+
+
+def _entry_from_message(message: Message, source: Message | None) -> Entry:
+    msgid = singular(message.id)
+    plural = message.id[1] if message.pluralizable else None
+    info = source or message
+    comments = list(message.user_comments) + list(info.auto_comments)
+    previous = message.previous_id
+    msgstr = _as_list(message.string)
+    if plural is not None and len(msgstr) < 2:
+        msgstr += [""] * (2 - len(msgstr))
+    return Entry(
+        key=entry_key(msgid, message.context),
+        msgid=msgid,
+        msgid_plural=plural,
+        msgctxt=message.context,
+        msgstr=msgstr,
+        fuzzy=message.fuzzy,
+        locations=list(info.locations),
+        comments=[c for c in comments if c],
+        flags=set(message.flags) | set(info.flags),
+        previous_id=singular(previous) if previous else None,
+        file_msgstr=list(msgstr),
+    )
+
+
+def apply_override(entry: Entry, row: TranslationOverride) -> Entry:
+    entry.msgstr = list(row.msgstr)
+    entry.fuzzy = row.fuzzy
+    entry.version = row.version
+    entry.overridden = True
+    return entry
+
+
+@dataclass
+class CatalogView:
+    """All entries of one language, in catalog order, plus overrides that lost their source."""
+
+    code: str
+    entries: list[Entry]
+    obsolete: list[TranslationOverride]
+
+    def get(self, key: str) -> Entry | None:
+        return next((e for e in self.entries if e.key == key), None)
+
+
+def load_view(code: str) -> CatalogView:
+    po = file_catalog(code)
+    pot = template_catalog()
+    rows = overrides(code)
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    sources = pot if pot is not None else po
+    for source in sources:
+        if not source.id:
+            continue
+        message = po.get(source.id, source.context) if pot is not None else source
+        if message is None:  # in the .pot, not yet in this language's .po
+            message = Message(source.id, "" if not source.pluralizable else ("", ""))
+            message.context = source.context
+        entry = _entry_from_message(message, source)
+        if entry.key in rows:
+            apply_override(entry, rows[entry.key])
+        entries.append(entry)
+        seen.add(entry.key)
+    obsolete = [row for key, row in rows.items() if key not in seen]
+    return CatalogView(code=code, entries=entries, obsolete=obsolete)
+
+
+def merged_catalog(code: str, changes: dict[str, Entry] | None = None) -> Catalog:
+    """The language's ``.po`` file with every override (and ``changes``) applied: what the
+    download offers, what ``flask editor export`` writes and what a save must compile."""
+    path = po_path(current_app, code)
+    if os.path.exists(path):
+        with open(path, "rb") as handle:
+            merged = read_po(handle, locale=code)
+    else:
+        merged = Catalog(locale=code, fuzzy=False)
+    view = load_view(code)
+    for entry in view.entries:
+        if changes and entry.key in changes:
+            entry = changes[entry.key]
+        if not entry.overridden and not (changes and entry.key in changes):
+            continue
+        message_id = (entry.msgid, entry.msgid_plural) if entry.plural else entry.msgid
+        message = merged.get(message_id if not entry.plural else entry.msgid, entry.msgctxt)
+        if message is None:
+            message = merged.add(message_id, context=entry.msgctxt, locations=entry.locations)
+        message.string = tuple(entry.msgstr) if entry.plural else entry.msgstr[0]
+        message.flags.discard("fuzzy")
+        if entry.fuzzy:
+            message.flags.add("fuzzy")
+        else:
+            message.previous_id = []  # reviewed: the old source is no longer of interest
+    return merged
+
+
+def compile_catalog(catalog: Catalog) -> bytes:
+    """The ``.mo`` bytes; raises when the catalog does not compile or load."""
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    data = buffer.getvalue()
+    Translations(BytesIO(data))  # loads as the runtime would
+    return data
+
+
+def language_name(code: str) -> str:
+    return BY_CODE[code].name

@@ -1,0 +1,30 @@
+"""Forms of the editors' area (Flask-WTF: every change carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import FieldList, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (log out, undo, mark done, delete)."""
+
+
+class EntryForm(FlaskForm):
+    msgstr = FieldList(TextAreaField(validators=[Length(max=20000)]), min_entries=1)
+    version = IntegerField(default=0)
+    # submitted by one of the buttons: save, next, review, preview
+    action = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("PO-Datei"), validators=[FileRequired()])

@@ -1,0 +1,552 @@
+"""The editors' area at ``/redaktion/``: overview, entry list, editing with checks and
+preview, audit log with undo, ``.po`` download and upload. Every page needs a login."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import format_datetime, gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from ..content import MD, render_tokens
+from ..db import db
+from ..fragments import render_page
+from ..i18n import BY_CODE, current_language
+from ..texts import store
+from . import auth
+from .catalog import (
+    BY_SLUG,
+    EDITABLE,
+    FUZZY,
+    SLUGS,
+    TRANSLATED,
+    UNTRANSLATED,
+    Entry,
+    language_name,
+    load_view,
+)
+from .changes import CannotUndo, Conflict, NotCompilable, save, undo
+from .checks import ERROR, Problem, blocking, check_entry
+from .exchange import UploadReport, po_bytes, upload
+from .forms import ActionForm, EntryForm, LoginForm, UploadForm
+from .models import AuditEntry
+
+bp = Blueprint("editor", __name__, url_prefix="/redaktion")
+
+PER_PAGE = 20
+STATUS_FILTERS = {
+    "": _l("alle"),
+    UNTRANSLATED: _l("nicht übersetzt"),
+    FUZZY: _l("zu prüfen"),
+    "changed": _l("Original geändert"),
+    TRANSLATED: _l("übersetzt"),
+}
+PUBLIC_ENDPOINTS = {"editor.login"}
+
+
+# --- access -----------------------------------------------------------------------------
+
+
+@bp.before_request
+def _require_login():
+    g.editor = auth.current_editor()
+    g.breadcrumb = [
+        {"path": "/", "label": _l("Startseite")},
+        {"path": "/redaktion/", "label": _l("Redaktion")},
+    ]
+    if g.editor is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        target = request.full_path if request.method == "GET" else ""
+        return redirect(url_for("editor.login", next=target.rstrip("?") or None), 303)
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    return response
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path inside the editors' area (no other host, no scheme)."""
+    if value and re.fullmatch(r"/redaktion/[^\s\\]*", value) and "//" not in value:
+        return request.script_root + value
+    return url_for("editor.index")
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if auth.too_many_from_client():
+            error = gettext("Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+            status = 429
+        elif (until := auth.locked_until(name)) is not None:
+            minutes = max(1, round((until - auth.utcnow()).total_seconds() / 60))
+            error = gettext(
+                "Dieses Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt. "
+                "Bitte versuchen Sie es in %(minutes)s Minuten wieder.",
+                minutes=minutes,
+            )
+            status = 429
+            auth.authenticate(name, "")  # recorded as a failure, never a login
+        elif (editor := auth.authenticate(name, form.password.data)) is not None:
+            auth.log_in(editor)
+            return redirect(_safe_next(form.next.data), 303)
+        else:
+            error = gettext("Name oder Passwort ist falsch.")
+            status = 401
+    elif request.method == "POST":
+        if form.csrf_token.errors:
+            abort(400)
+        error = gettext("Bitte geben Sie Name und Passwort ein.")
+        status = 422
+    form.password.data = ""
+    return render_page("editor/login.html", status, form=form, error=error)
+
+
+@bp.route("/abmelden", methods=["POST"])
+def logout():
+    _checked_action()
+    auth.log_out()
+    flash(gettext("Sie sind abgemeldet."))
+    return redirect(url_for("editor.login"), 303)
+
+
+def _checked_action() -> None:
+    """Every button that changes something carries a valid CSRF token."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _language(slug: str) -> str:
+    code = BY_SLUG.get(slug)
+    if code is None:
+        abort(404)
+    g.breadcrumb.append({"path": f"/redaktion/{slug}/", "label": language_name(code)})
+    return code
+
+
+def site_root() -> str:
+    """The site's root without the language prefix of the editors' own interface."""
+    prefix = current_language().prefix
+    return request.script_root.removesuffix(prefix) if prefix else request.script_root
+
+
+def documents_by_source() -> dict:
+    return {doc.source: doc for doc in store().documents.values()}
+
+
+def page_links(entry: Entry, code: str) -> list[dict]:
+    """Pages that show ``entry``, linked in the language ``code``."""
+    docs = documents_by_source()
+    found = []
+    for name in entry.files:
+        doc = docs.get(name)
+        if doc is not None:
+            href = site_root() + BY_CODE[code].prefix + doc.path
+            found.append({"file": name, "doc": doc, "href": href})
+    return found
+
+
+def stats(entries: list[Entry]) -> dict:
+    total = len(entries)
+    counts = {
+        TRANSLATED: sum(e.status == TRANSLATED for e in entries),
+        FUZZY: sum(e.status == FUZZY for e in entries),
+        UNTRANSLATED: sum(e.status == UNTRANSLATED for e in entries),
+        "changed": sum(e.source_changed for e in entries),
+    }
+    percent = {k: (100 * v / total if total else 0.0) for k, v in counts.items()}
+    return {"total": total, "counts": counts, "percent": percent}
+
+
+def by_file(entries: list[Entry]) -> list[dict]:
+    docs = documents_by_source()
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        for name in entry.files or ["–"]:
+            groups.setdefault(name, []).append(entry)
+    rows = [
+        {"file": name, "doc": docs.get(name), "stats": stats(items)}
+        for name, items in groups.items()
+    ]
+    return sorted(rows, key=lambda r: (r["doc"] is None, r["file"]))
+
+
+def filtered(entries: list[Entry], args) -> list[Entry]:
+    status = args.get("status", "")
+    query = args.get("q", "").strip().casefold()
+    filename = args.get("datei", "")
+    found = []
+    for entry in entries:
+        if status == "changed":
+            if not entry.source_changed:
+                continue
+        elif status and entry.status != status:
+            continue
+        if filename and filename not in entry.files:
+            continue
+        if query:
+            haystack = " ".join([entry.msgid, entry.msgid_plural or "", *entry.msgstr])
+            if query not in haystack.casefold():
+                continue
+        found.append(entry)
+    return found
+
+
+def list_args(args) -> dict:
+    """The entry list's filters, allowlisted, for links that keep them."""
+    kept = {}
+    if args.get("status", "") in STATUS_FILTERS and args.get("status"):
+        kept["status"] = args["status"]
+    for name in ("q", "datei"):
+        if args.get(name):
+            kept[name] = args[name][:200]
+    return kept
+
+
+def word_diff(old: str, new: str) -> tuple[Markup, Markup]:
+    """The old and the new text, removed words in ``<del>``, added ones in ``<ins>``."""
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    left, right = [], []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        if op == "equal":
+            left.append(removed)
+            right.append(added)
+            continue
+        if removed:
+            left.append(Markup("<del>%s</del>") % removed)
+        if added:
+            right.append(Markup("<ins>%s</ins>") % added)
+    return Markup("").join(left), Markup("").join(right)
+
+
+def preview(entry: Entry, text: str, code: str) -> Markup:
+    """The block as it will render on the page (Markdown, HTML escaped)."""
+    prefix = site_root() + BY_CODE[code].prefix
+    for doc in store().documents.values():
+        if entry.files and doc.source not in entry.files:
+            continue
+        tokens = doc.tokens
+        for index, token in enumerate(tokens):
+            if token.type == "inline" and token.content == entry.msgid:
+                block = tokens[max(0, index - 1) : index + 2]
+                return render_tokens(block, lambda _m: (text, True), prefix=prefix)
+    inline = MD.parseInline(text, {"prefix": prefix})[0].children or []
+    return Markup("<p>%s</p>") % Markup(MD.renderer.renderInline(inline, MD.options, {}))  # noqa: S704
+
+
+# --- overview ---------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index():
+    languages = []
+    for code in EDITABLE:
+        view = load_view(code)
+        languages.append(
+            {
+                "code": code,
+                "slug": SLUGS[code],
+                "name": language_name(code),
+                "stats": stats(view.entries),
+            }
+        )
+    recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10))
+    g.breadcrumb.pop()
+    g.breadcrumb.append({"path": "/redaktion/", "label": _l("Redaktion")})
+    return render_page(
+        "editor/index.html", languages=languages, recent=list(recent), action_form=ActionForm()
+    )
+
+
+@bp.route("/<slug>/")
+def language(slug: str):
+    code = _language(slug)
+    view = load_view(code)
+    return render_page(
+        "editor/language.html",
+        code=code,
+        slug=slug,
+        name=language_name(code),
+        stats=stats(view.entries),
+        files=by_file(view.entries),
+        obsolete=view.obsolete,
+    )
+
+
+@bp.route("/<slug>/eintraege")
+def entries(slug: str):
+    code = _language(slug)
+    view = load_view(code)
+    found = filtered(view.entries, request.args)
+    pages = max(1, (len(found) + PER_PAGE - 1) // PER_PAGE)
+    page = request.args.get("seite", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
+    kept = list_args(request.args)
+    files = sorted({name for entry in view.entries for name in entry.files})
+    g.breadcrumb.append({"path": f"/redaktion/{slug}/eintraege", "label": _l("Einträge")})
+    return render_page(
+        "editor/entries.html",
+        code=code,
+        slug=slug,
+        name=language_name(code),
+        entries=shown,
+        total=len(found),
+        page=page,
+        pages=pages,
+        kept=kept,
+        query=urlencode(kept),
+        status_filters=STATUS_FILTERS,
+        files=files,
+        documents=documents_by_source(),
+        page_links=lambda e: page_links(e, code),
+    )
+
+
+# --- editing ----------------------------------------------------------------------------
+
+
+ACTIONS = {"save", "next", "review", "preview"}
+
+
+@bp.route("/<slug>/eintrag/<key>", methods=["GET", "POST"])
+def entry(slug: str, key: str):
+    code = _language(slug)
+    view = load_view(code)
+    current = view.get(key)
+    if current is None:
+        abort(404)
+    kept = list_args(request.args)
+    g.breadcrumb.append(
+        {"path": f"/redaktion/{slug}/eintraege?{urlencode(kept)}", "label": _l("Einträge")}
+    )
+    form = EntryForm()
+    problems: list = []
+    conflict = None
+    status = 200
+    draft = list(current.msgstr)
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        if action not in ACTIONS or not form.validate_on_submit():
+            abort(400)
+        draft = [text.replace("\r\n", "\n") for text in form.msgstr.data][: len(current.msgstr)]
+        draft += [""] * (len(current.msgstr) - len(draft))
+        problems = check_entry(current, draft, code)
+        if action == "preview":
+            status = 200
+        elif blocking(problems) and action != "review":
+            status = 422
+        else:
+            fuzzy = action == "review"
+            try:
+                current.version = form.version.data or 0  # the version the editor loaded
+                save(code, current, draft, fuzzy, g.editor["name"], "review" if fuzzy else "save")
+            except Conflict as error:
+                conflict = error.current or load_view(code).get(key)
+                current = conflict
+                status = 409
+            except NotCompilable:
+                problems.append(
+                    Problem(
+                        ERROR,
+                        "compile",
+                        gettext("Der Katalog ließe sich so nicht übersetzen (kompilieren)."),
+                    )
+                )
+                status = 422
+            else:
+                flash(gettext("Als „zu prüfen“ gespeichert.") if fuzzy else gettext("Gespeichert."))
+                target = key
+                if action == "next":
+                    target = _next_key(load_view(code).entries, key, request.args) or key
+                return redirect(url_for("editor.entry", slug=slug, key=target, **kept), 303)
+    form.version.data = current.version
+    while len(form.msgstr.entries) < len(current.msgstr):
+        form.msgstr.append_entry()
+    for index, text in enumerate(draft):
+        form.msgstr.entries[index].data = text
+    old_new = word_diff(current.previous_id, current.msgid) if current.source_changed else None
+    return render_page(
+        "editor/entry.html",
+        status,
+        code=code,
+        slug=slug,
+        name=language_name(code),
+        entry=current,
+        form=form,
+        problems=problems,
+        errors=blocking(problems),
+        conflict=conflict,
+        draft=draft,
+        previews=[preview(current, text, code) for text in draft if text],
+        diff=old_new,
+        page_links=page_links(current, code),
+        kept=kept,
+        html_lang=BY_CODE[code].html_lang,
+    )
+
+
+def _next_key(entries: list[Entry], key: str, args) -> str | None:
+    """The next entry of the current list; without a filter, the next one needing work."""
+    found = filtered(entries, args) if list_args(args) else entries
+    keys = [e.key for e in found]
+    start = keys.index(key) + 1 if key in keys else 0
+    for candidate in found[start:]:
+        if list_args(args) or candidate.status != TRANSLATED or candidate.source_changed:
+            return candidate.key
+    return None
+
+
+# --- audit log --------------------------------------------------------------------------
+
+
+@bp.route("/protokoll")
+def audit_log():
+    total = db.session.scalar(select(func.count(AuditEntry.id)))
+    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    page = request.args.get("seite", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    items = db.session.scalars(
+        select(AuditEntry)
+        .order_by(AuditEntry.id.desc())
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    g.breadcrumb.append({"path": "/redaktion/protokoll", "label": _l("Änderungsprotokoll")})
+    return render_page(
+        "editor/audit.html",
+        items=list(items),
+        page=page,
+        pages=pages,
+        slugs=SLUGS,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/protokoll/<int:audit_id>/rueckgaengig", methods=["POST"])
+def undo_change(audit_id: int):
+    _checked_action()
+    try:
+        undo(audit_id, g.editor["name"])
+    except CannotUndo as error:
+        messages = {
+            "unknown": gettext("Diese Änderung gibt es nicht."),
+            "obsolete": gettext("Den Eintrag gibt es im Katalog nicht mehr."),
+            "changed": gettext(
+                "Der Eintrag wurde danach noch einmal geändert. "
+                "Machen Sie zuerst die spätere Änderung rückgängig."
+            ),
+        }
+        flash(messages[str(error)], "error")
+    except (Conflict, NotCompilable):
+        flash(gettext("Die Änderung konnte nicht rückgängig gemacht werden."), "error")
+    else:
+        flash(gettext("Die Änderung ist rückgängig gemacht."))
+    return redirect(url_for("editor.audit_log"), 303)
+
+
+# --- exchange ---------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/messages.po")
+def download(slug: str):
+    code = _language(slug)
+    filename = f"messages-{slug}.po"
+    return Response(
+        po_bytes(code),
+        mimetype="text/x-gettext-translation",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/<slug>/hochladen", methods=["GET", "POST"])
+def upload_po(slug: str):
+    code = _language(slug)
+    g.breadcrumb.append({"path": f"/redaktion/{slug}/hochladen", "label": _l("PO-Datei hochladen")})
+    form = UploadForm()
+    report: UploadReport | None = None
+    status = 200
+    if request.method == "POST":
+        if form.csrf_token.errors or not form.validate_on_submit():
+            if form.csrf_token.errors:
+                abort(400)
+            status = 422
+        else:
+            try:
+                report = upload(code, form.file.data.read(), g.editor["name"])
+            except (Conflict, NotCompilable) as error:
+                report = UploadReport(errors=[gettext("Nicht übernommen: %(e)s", e=str(error))])
+            status = 200 if report.accepted else 422
+    return render_page(
+        "editor/upload.html",
+        status,
+        code=code,
+        slug=slug,
+        name=language_name(code),
+        form=form,
+        report=report,
+    )
+
+
+# --- template helpers -------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "save": _l("gespeichert"),
+    "review": _l("als „zu prüfen“ gespeichert"),
+    "undo": _l("rückgängig gemacht"),
+    "upload": _l("aus PO-Datei übernommen"),
+}
+
+
+def _state_text(state: dict) -> str:
+    text = " / ".join(state.get("msgstr") or []) or "–"
+    if state.get("fuzzy"):
+        text += " " + gettext("(zu prüfen)")
+    return text
+
+
+@bp.app_template_filter("editor_datetime")
+def _editor_datetime(value) -> str:
+    return format_datetime(value, format="short")
+
+
+@bp.context_processor
+def _editor_context():
+    return {
+        "editor_languages": [(code, SLUGS[code]) for code in EDITABLE],
+        "editor_language_name": lambda code: BY_CODE[code].name if code in BY_CODE else code,
+        "editor_slugs": SLUGS,
+        "editor_state": _state_text,
+        "editor_action_label": lambda action: ACTION_LABELS.get(action, action),
+        "editor_status_label": lambda status: STATUS_FILTERS.get(status, status),
+        "editor_html_lang": lambda code: BY_CODE[code].html_lang,
+        "csrf_token": generate_csrf,
+    }

@@ -1,0 +1,32 @@
+"""The portal's forms: order the printed report, contact, report a barrier.
+
+``definitions`` declares the fields, ``validation`` the input rules, ``models`` the storage,
+``protection`` rate limits, CSRF and honeypot, ``views`` the pages, ``cli`` the purge.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from ..errors import render_error
+from . import models  # noqa: F401  (registers the model with the metadata)
+from .cli import submissions_cli
+from .protection import init_limiter
+from .views import bp, rate_limited
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 4 * 60 * 60)  # a long message takes time
+    app.register_blueprint(bp)
+    init_limiter(app, bp, on_breach=rate_limited)
+    app.cli.add_command(submissions_cli)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_error(
+            400,
+            _l("Das Formular ist abgelaufen"),
+            [_l("Bitte öffnen Sie das Formular neu und senden Sie es noch einmal.")],
+        )

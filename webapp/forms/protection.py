@@ -1,0 +1,47 @@
+"""Abuse protection of the forms: rate limits per client, the CSRF token, the honeypot.
+
+Rate limits use Flask-Limiter with one limiter per app (so test apps never share counters):
+memory storage by default, Redis or another ``limits`` backend through
+``RATELIMIT_STORAGE_URI`` (``SOZIALBERICHTE_RATELIMIT_STORAGE_URI=redis://…``). The client
+is the remote address, which :mod:`webapp.security` takes from the trusted reverse proxy.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError
+
+#: Sends per client and form page; several forms of one office behind one address still fit.
+DEFAULT_RATE_LIMIT = "5 per minute;30 per hour"
+EXTENSION = "sozialberichte.limiter"
+
+
+def forms_rate_limit() -> str:
+    return current_app.config["FORMS_RATE_LIMIT"]
+
+
+def init_limiter(app: Flask, bp: Blueprint, on_breach) -> Limiter:
+    """A limiter for ``app`` that counts every POST to ``bp``'s views per client;
+    ``on_breach(limit)`` returns the response for a client over the limit."""
+    app.config.setdefault("FORMS_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter = Limiter(get_remote_address, app=app, key_prefix="forms")
+    limiter.limit(forms_rate_limit, methods=["POST"], on_breach=on_breach)(bp)
+    app.extensions[EXTENSION] = limiter
+    return limiter
+
+
+def check_csrf(token: str | None) -> None:
+    """Raises :class:`CSRFError` unless ``token`` is this visitor's valid form token."""
+    try:
+        validate_csrf(token)
+    except ValidationError as error:
+        raise CSRFError(str(error)) from None
+
+
+def is_spam(form) -> bool:
+    """A program filled in the honeypot field that no visitor can see."""
+    return bool(form.website.data)

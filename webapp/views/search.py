@@ -1,0 +1,58 @@
+"""``/suche``: the search page. Without JavaScript a plain GET form; with htmx the results
+update as the visitor types (``HX-Target: suchergebnisse``): only the results, the page title
+and the announcement of the count are sent."""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, render_template, request
+from flask_babel import gettext, ngettext
+from jinja2_fragments.flask import render_block
+
+from ..fragments import render_page, title_tag
+from ..i18n import current_language
+from ..search import MAX_QUERY_LENGTH, QueryTooLong, index
+
+bp = Blueprint("search", __name__)
+
+TEMPLATE = "search/search.html"
+#: The id of the results region that search-as-you-type replaces.
+RESULTS_TARGET = "suchergebnisse"
+
+
+def count_message(query: str, hits: list, too_long: bool) -> str:
+    if too_long:
+        return gettext(
+            "Ihr Suchbegriff ist zu lang. Bitte verwenden Sie höchstens %(max)s Zeichen.",
+            max=MAX_QUERY_LENGTH,
+        )
+    if not query.strip():
+        return ""
+    return ngettext(
+        "%(num)s Treffer für „%(query)s“", "%(num)s Treffer für „%(query)s“", len(hits), query=query
+    )
+
+
+@bp.route("/suche")
+def search():
+    query = request.args.get("q", "")
+    too_long = False
+    try:
+        hits = index().search(current_language().code, query)
+    except QueryTooLong:
+        hits, too_long = [], True
+    context = {
+        "query": query,
+        "hits": hits,
+        "too_long": too_long,
+        "message": count_message(query, hits, too_long),
+    }
+    if request.htmx and request.htmx.target == RESULTS_TARGET:
+        parts = [
+            title_tag(TEMPLATE, **context),
+            render_block(TEMPLATE, "results", **context),
+            render_template("partials/announcement.html", message=context["message"]),
+        ]
+        response = make_response("\n".join(parts))
+        response.vary.add("HX-Request")
+        return response
+    return render_page(TEMPLATE, **context)
