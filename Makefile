@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations catalogs install install-test browser clean screenshots
+.PHONY: run dev test lint assets translations catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,10 +59,12 @@ instance/secret_key:
 	chmod 600 $@
 
 run: install assets catalogs instance/secret_key
-	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) \
-	  --workers 2 --access-logfile - 'webapp:create_app()'
+	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask --app 'webapp:create_app()' db upgrade
+	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn -c deploy/gunicorn.conf.py \
+	  --bind 127.0.0.1:$(PORT) 'webapp:create_app()'
 
 dev: install assets catalogs
+	$(BIN)/flask --app 'webapp:create_app()' db upgrade
 	$(BIN)/flask --app 'webapp:create_app()' run --debug --port $(PORT)
 
 # Debian's Chromium and its driver for the browser tests (installed when missing, as root).
@@ -75,12 +77,42 @@ browser:
 	  fi; \
 	fi
 
+# Debian's PostgreSQL server binaries for the storage tests (tests/fixtures_db.py starts a
+# throw-away server from them); installed when missing, as root.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else \
+	    echo "Please install Debian's postgresql (sudo apt-get install postgresql)"; exit 1; \
+	  fi; \
+	fi
+
+# Debian's wrk (load generator) and nginx-light (the reverse proxy of the deployment test);
+# installed when missing, as root.
+loadtools:
+	@if ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light; \
+	  else \
+	    echo "Please install Debian's wrk and nginx-light (sudo apt-get install wrk nginx-light)"; exit 1; \
+	  fi; \
+	fi
+
+# Figures of docs/bench.md: gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, measured by wrk.
+bench: install assets catalogs loadtools
+	$(BIN)/python scripts/bench.py
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test assets catalogs browser lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+test: install-test assets catalogs browser postgres lint
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not deploy"
+
+# Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
+test-deploy: install-test assets catalogs postgres loadtools
+	$(BIN)/pytest -m deploy
 
 screenshots: install-test assets catalogs browser
 	$(BIN)/python scripts/screenshots.py

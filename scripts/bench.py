@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
+import math
 import os
 import re
 import secrets
@@ -75,10 +76,21 @@ class Server:
         env = dict(os.environ)
         env.setdefault("SECRET_KEY", secrets.token_hex(32))
         env.update(WEB_CONCURRENCY=str(self.workers), ACCESS_LOG="", LOG_LEVEL="warning")
+        # A database of its own, migrated as in production (make run).
+        self.database = tempfile.mkdtemp(prefix="bench-db-")
+        env["DATABASE_URL"] = f"sqlite:///{self.database}/bench.sqlite3"
+        bin_dir = Path(sys.executable).parent
+        subprocess.run(
+            [str(bin_dir / "flask"), "--app", "webapp:create_app()", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
                 [
-                    str(Path(sys.executable).parent / "gunicorn"),
+                    str(bin_dir / "gunicorn"),
                     "-c",
                     str(GUNICORN_CONF),
                     "--bind",
@@ -115,6 +127,7 @@ class Server:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
         self.log.unlink(missing_ok=True)
+        shutil.rmtree(self.database, ignore_errors=True)
 
 
 def rss_kib(pid: int) -> int:
@@ -255,27 +268,22 @@ def wrk(
     return parse_wrk(output), output
 
 
-#: wrk Lua: cycle through paths and stop each thread after its share of requests.
+#: wrk Lua: cycle through paths. (No ``thread:stop()`` after a count: a stopped thread leaves
+#: connections open without a request, and a sync worker waits on them until its timeout.)
 LUA_REQUESTS = """
 local paths = {%(paths)s}
-local limit = %(per_thread)d
-local counter = 0
 local sent = 0
 function request()
   sent = sent + 1
   return wrk.format("GET", paths[(sent %% #paths) + 1])
 end
-function response(status, headers, body)
-  counter = counter + 1
-  if counter >= limit then wrk.thread:stop() end
-end
 """
 
 
-def lua_requests(paths: list[str], total: int, threads: int) -> str:
+def lua_requests(paths: list[str]) -> str:
     name = tempfile.mkstemp(prefix="bench-", suffix=".lua")[1]
     quoted = ", ".join(f'"{p}"' for p in paths)
-    Path(name).write_text(LUA_REQUESTS % {"paths": quoted, "per_thread": total // threads})
+    Path(name).write_text(LUA_REQUESTS % {"paths": quoted})
     return name
 
 
@@ -340,11 +348,14 @@ def main(argv=None) -> int:
 
         # Memory of each worker over 100,000 requests of the pages above.
         paths = [p for _, p, h in endpoints if not h and p != FLOOR_PATH]
-        script = lua_requests(paths, args.memory_requests, threads=2)
-        wrk(base + "/", 5, args.connections, script=None)
+        script = lua_requests(paths)
+        slowest = min(res.requests_per_s for _, _, res in results.values())
+        seconds = max(10, math.ceil(args.memory_requests / slowest * 1.3))
         before = {pid: rss_kib(pid) for pid in server.worker_pids()}
-        memory_run, _ = wrk(base + "/", 600, args.connections, script=script)
+        memory_run, _ = wrk(base + "/", seconds, args.connections, script=script)
         os.unlink(script)
+        if memory_run.requests < args.memory_requests:
+            print(f"memory run: only {memory_run.requests:,} requests in {seconds} s")
         after = {pid: rss_kib(pid) for pid in server.worker_pids()}
         if set(after) != set(before):
             raise SystemExit("a worker was replaced during the memory run")

@@ -4,13 +4,19 @@ filter, search spellings) and routes that fail, served on its own live server.""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
+from flask import render_template
+
+from webapp.fragments import render_page
 
 #: Generated news items: more than two pages of ten.
 NEWS_COUNT = 23
 #: Items dated in 2023 (the rest in 2024).
 NEWS_2023 = 5
+#: How long /test-langsam takes to answer.
+SLOW_SECONDS = 1.0
 
 
 def write_news_content(root, count: int = NEWS_COUNT):
@@ -23,7 +29,8 @@ def write_news_content(root, count: int = NEWS_COUNT):
     (seiten / "start.md").write_text(
         "---\npath: /\ntitle: Start\ntemplate: start\nnav: 0\n---\n"
         "Zur [Liste](/aktuelles/), zu einer [fehlenden Seite](/fehlt), zu einem "
-        "[Fehler](/test-500) und zur [Straßenseite](/strasse).\n",
+        "[Fehler](/test-500), zu einer [langsamen Seite](/test-langsam), zu einer "
+        "[Seite ohne Fragmente](/test-ohne-fragmente) und zur [Straßenseite](/strasse).\n",
         encoding="utf-8",
     )
     (seiten / "aktuelles.md").write_text(
@@ -57,6 +64,15 @@ def make_news_app(root):
     @app.route("/test-500")
     def _fails():
         raise RuntimeError("geheimes Detail")
+
+    @app.route("/test-langsam")
+    def _slow():
+        time.sleep(SLOW_SECONDS)
+        return render_page("errors/error.html", error_title="Langsam", error_text=[])
+
+    @app.route("/test-ohne-fragmente")
+    def _whole_page_only():  # a view that does not use render_page()
+        return render_template("errors/error.html", error_title="Ohne Fragmente", error_text=[])
 
     return app
 

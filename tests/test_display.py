@@ -325,3 +325,31 @@ def test_hilfen_and_datenschutz_explain_the_controls_and_the_cookie(client):
     assert f"„{COOKIE}“" in datenschutz
     assert "ein Jahr" in datenschutz
     assert "150-kontrast" in datenschutz
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _ratio(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_theme_colours_meet_7_to_1_and_3_to_1():
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parent.parent / "static" / "css" / "display.css").read_text()
+    block = re.search(r"html\.kontrast \{(.*?)\}", css, re.S).group(1)
+    colour = dict(re.findall(r"--c-([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+    bg = colour["bg"]
+    for text in ("text", "muted", "link", "link-visited", "accent", "error"):
+        assert _ratio(colour[text], bg) >= 7, text
+    assert _ratio(colour["text"], colour["box"]) >= 7
+    assert _ratio(colour["accent-text"], colour["accent"]) >= 7  # pressed button
+    for line in ("border", "focus"):
+        assert _ratio(colour[line], bg) >= 3, line
+    assert _ratio(colour["focus"], colour["focus-inner"]) >= 3

@@ -3,6 +3,7 @@ the honest fallback to German, the content extractor and the freshness of messag
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -336,7 +337,10 @@ def test_freshness_check_fails_on_a_stale_pot(tmp_path):
     text = pot_module.POT.read_text("utf-8")
     stale.write_text(text.replace('msgid "Sprache wählen"', 'msgid "Sprache waehlen"'), "utf-8")
     fresh = tmp_path / "fresh.pot"
-    fresh.write_text(text.replace("2026-", "2099-"), "utf-8")  # only the date differs
+    # Only the creation date and a line number differ: still current.
+    moved = re.sub(r"(#: content/seiten/kontakt\.md:)(\d+)", r"\g<1>999", text)
+    assert moved != text
+    fresh.write_text(moved.replace("POT-Creation-Date: 2026", "POT-Creation-Date: 2099"), "utf-8")
     assert pot_module.is_current(pot_module.POT, fresh)
     assert not pot_module.is_current(stale, fresh)
 
@@ -395,3 +399,42 @@ def test_crawl_helper_stays_in_its_language(crawls):
         assert all(p.startswith(lang.prefix + "/") for p in crawls[lang.code]), lang.code
     english_start = crawls["en"]["/en/"].data
     assert "/" in set(internal_links("/en/", english_start))  # the switch leads out
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _catalog(code: str):
+    with open(ROOT / "translations" / code / "LC_MESSAGES" / "messages.po", "rb") as fileobj:
+        return read_po(fileobj)
+
+
+def test_messages_use_named_placeholders_and_no_html():
+    with open(pot_module.POT, "rb") as fileobj:
+        template = read_po(fileobj)
+    for message in template:
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            assert not re.search(r"%[sd]|\{\}|\{\d\}", text), f"positional placeholder: {text}"
+            assert not re.search(r"<[a-z][^>]*>", text), f"HTML inside a msgid: {text}"
+
+
+@pytest.mark.parametrize("code", ["en", "de@ls"])
+def test_translations_keep_placeholders_and_link_targets(code):
+    for message in _catalog(code):
+        if not message.id or message.fuzzy:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(" ".join(ids)))
+        for text in strings:
+            if not text:
+                continue
+            assert set(PLACEHOLDER.findall(text)) == wanted, f"{code}: {ids[0]!r} → {text!r}"
+            links = set(LINK_TARGET.findall(text))
+            assert links == set(LINK_TARGET.findall(ids[0])), f"{code}: links of {ids[0]!r}"
+
+
+def test_leichte_sprache_pages_get_their_typography_class(client):
+    assert "leichte-sprache" in soup(client.get("/leichte-sprache/hilfen").data).html["class"]
+    assert soup(client.get("/hilfen").data).html.get("class") is None

@@ -32,6 +32,16 @@ def test_htmx_request_gets_only_the_changed_fragments(client):
     assert oob["breadcrumb"].select_one("[aria-current=page]").get_text() == "Hilfen"
     current = oob["servicenavigation-liste"].select("[aria-current]")
     assert [a.get_text() for a in current] == ["Hilfen"]
+    # The language switch and the print details follow the new page as well.
+    switch = [a["href"] for a in oob["sprachwahl"].select("a")]
+    assert switch == ["/hilfen", "/leichte-sprache/hilfen", "/en/hilfen"]
+    assert "/hilfen" in oob["druckinfo"].get_text()
+
+
+def test_fragments_stay_in_the_visitors_language(client):
+    page = soup(client.get("/en/hilfen", headers=HX).data)
+    links = [a["href"] for a in page.select("#hauptnavigation-liste a, #breadcrumb a")]
+    assert links and all(href.startswith("/en/") for href in links)
 
 
 def test_fragment_is_the_main_content_of_the_full_page(client):
@@ -159,6 +169,11 @@ def test_year_filter_works_as_plain_form_and_in_place(news_app):
     fragment = soup(client.get("/aktuelles/?jahr=2023", headers=HX).data)
     assert fragment.title.get_text() == "Aktuelles 2023 – Sozialberichte NRW"
     assert len(fragment.select("#liste .teaser")) == NEWS_2023
+    # Paging keeps the year.
+    year_2024 = soup(client.get("/aktuelles/?jahr=2024").data)
+    assert year_2024.select_one("#weitere a")["href"] == "/aktuelles/?jahr=2024&seite=2"
+    rest = titles(client.get("/aktuelles/?jahr=2024&seite=2").data)
+    assert len(rest) == NEWS_COUNT - NEWS_2023 - 10
     # A year without items is ignored rather than an error.
     assert len(titles(client.get("/aktuelles/?jahr=1999").data)) == 10
 

@@ -108,7 +108,8 @@ def test_in_place_navigation_back_and_forward(browser, live_server):
 
     # The sidebar and the footer navigate in place too.
     follow(browser, "aside a[href='/gebaerdensprache']")
-    assert_page_in_place(browser, "Gebärdensprache", "Gebärdensprache")
+    title = "Informationen in Deutscher Gebärdensprache"
+    assert_page_in_place(browser, title, title)
     follow(browser, "footer a[href='/impressum']")
     assert_page_in_place(browser, "Impressum", "Impressum")
     assert browser.execute_script(
@@ -155,6 +156,23 @@ def test_stopped_server_is_announced_then_loaded_normally(browser, tmp_path):
     follow(browser, "main a[href='/aktuelles/']")
     wait_status(browser, FAILED)
     wait(browser, lambda d: not not_reloaded(d))
+
+
+def test_timeout_is_announced_then_loaded_normally(browser, news_server):
+    open_page(browser, news_server.url + "/")
+    browser.execute_script("htmx.config.timeout = 200")  # /test-langsam takes a second
+    follow(browser, "main a[href='/test-langsam']")
+    wait_status(browser, FAILED)
+    wait(browser, lambda d: not not_reloaded(d) and d.current_url.endswith("/test-langsam"))
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Langsam")
+
+
+def test_view_without_fragments_is_loaded_normally(browser, news_server):
+    open_page(browser, news_server.url + "/")
+    follow(browser, "main a[href='/test-ohne-fragmente']")
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Ohne Fragmente")
+    assert not not_reloaded(browser)
+    assert browser.find_elements(By.ID, "hauptnavigation") != []
 
 
 def teaser_titles(driver) -> list[str]:

@@ -35,8 +35,9 @@ OOB_BLOCKS = [
 ]
 
 #: htmx settings (``<meta name="htmx-config">``): no eval, no injected styles (a strict CSP
-#: works), history restored from the server, a 404 (and a form's 422) swapped in place, other errors handled by
-#: navigation.js (announcement, then a normal page load).
+#: works), history restored from the server (nothing kept in sessionStorage), a 404 (and a
+#: form's 422) swapped in place, other errors handled by navigation.js (announcement, then a
+#: normal page load).
 HTMX_CONFIG = {
     "includeIndicatorStyles": False,
     "allowEval": False,

@@ -178,5 +178,13 @@
   window.addEventListener("pagehide", function () {
     synth.cancel();
   });
+  // In-place navigation (htmx) brings another page: stop reading the old one.
+  ["htmx:pushedIntoHistory", "htmx:historyRestore"].forEach(function (name) {
+    document.addEventListener(name, function () {
+      if (!stop.hidden) {
+        finish(speech.dataset.stopped);
+      }
+    });
+  });
   speech.hidden = false;
 })();

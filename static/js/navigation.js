@@ -13,8 +13,8 @@
   "use strict";
 
   var MAIN_ID = "inhalt";
-  /** Time to hear the failure message before the normal page load (ms). */
-  var FALLBACK_DELAY = 1200;
+  /** Time to hear (the start of) the failure message before the normal page load (ms). */
+  var FALLBACK_DELAY = 2000;
   /** Links to files and feeds always load normally. */
   var FILE_PATH = /\.(xml|ics|pdf|txt|csv|zip|docx?|xlsx?|pptx?|odt|ods|odp)$/i;
 
@@ -33,6 +33,10 @@
       region.textContent = text;
     }, 50);
   }
+
+  /** For the portal's other scripts: one way to speak through the status region. */
+  window.portal = window.portal || {};
+  window.portal.announce = announce;
 
   function fullLoadOnly(link) {
     return (
@@ -113,7 +117,8 @@
   // normally rather than swap a whole document into the page.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (event.detail.boosted && xhr && !xhr.getResponseHeader("HX-Retarget")) {
+    var wouldSwap = event.detail.shouldSwap && !event.detail.isError;
+    if (event.detail.boosted && wouldSwap && xhr && !xhr.getResponseHeader("HX-Retarget")) {
       event.detail.shouldSwap = false;
       window.location.href = xhr.responseURL || event.detail.pathInfo.requestPath;
     }

@@ -16,7 +16,7 @@ from io import BytesIO
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, unescape
 from babel.support import Translations
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -72,8 +72,9 @@ class Entry:
 
     @property
     def source_changed(self) -> bool:
-        """The German source changed since the translation was made, and nobody reviewed it."""
-        return bool(self.previous_id) and (not self.overridden or self.fuzzy)
+        """The German source changed since the translation was made (``pybabel update
+        --previous`` marks such an entry fuzzy and keeps the old source), not yet reviewed."""
+        return bool(self.previous_id) and self.fuzzy
 
     @property
     def python_format(self) -> bool:
@@ -138,12 +139,33 @@ def _as_list(msgstr) -> list[str]:
     return [msgstr or ""]
 
 
+def previous_msgid(message: Message) -> str | None:
+    """The old source of a changed entry (``#| msgid``, written by ``pybabel update
+    --previous``). Babel's ``read_po`` keeps those lines as comments starting with ``|``
+    (and a later ``write_po`` may wrap them like prose), so both forms are read."""
+    if message.previous_id:
+        return singular(message.previous_id)
+    lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    lines = [line for line in lines if not line.startswith("msgctxt")]
+    if not lines or not lines[0].startswith("msgid "):
+        return None
+    lines[0] = lines[0][len("msgid ") :]
+    end = next((i for i, line in enumerate(lines) if line.startswith("msgid_plural")), None)
+    lines = lines[:end]
+    quoted = [line for line in lines if len(line) > 1 and line[0] == line[-1] == '"']
+    if len(quoted) == len(lines):  # one quoted string per line, as gettext writes them
+        return "".join(unescape(line) for line in lines) or None
+    joined = " ".join(lines)  # one string wrapped at blanks
+    return unescape(joined) if joined.startswith('"') and joined.endswith('"') else None
+
+
 def _entry_from_message(message: Message, source: Message | None) -> Entry:
     msgid = singular(message.id)
     plural = message.id[1] if message.pluralizable else None
     info = source or message
-    comments = list(message.user_comments) + list(info.auto_comments)
-    previous = message.previous_id
+    own = [c for c in message.user_comments if not c.startswith("|")]
+    comments = own + list(info.auto_comments)
+    previous = previous_msgid(message)
     msgstr = _as_list(message.string)
     if plural is not None and len(msgstr) < 2:
         msgstr += [""] * (2 - len(msgstr))
@@ -157,7 +179,7 @@ def _entry_from_message(message: Message, source: Message | None) -> Entry:
         locations=list(info.locations),
         comments=[c for c in comments if c],
         flags=set(message.flags) | set(info.flags),
-        previous_id=singular(previous) if previous else None,
+        previous_id=previous,
         file_msgstr=list(msgstr),
     )
 
@@ -228,8 +250,9 @@ def merged_catalog(code: str, changes: dict[str, Entry] | None = None) -> Catalo
         message.flags.discard("fuzzy")
         if entry.fuzzy:
             message.flags.add("fuzzy")
-        else:
-            message.previous_id = []  # reviewed: the old source is no longer of interest
+        else:  # reviewed: the old source is no longer of interest
+            message.previous_id = []
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     return merged
 
 

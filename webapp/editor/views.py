@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -231,7 +232,7 @@ def list_args(args) -> dict:
 
 def word_diff(old: str, new: str) -> tuple[Markup, Markup]:
     """The old and the new text, removed words in ``<del>``, added ones in ``<ins>``."""
-    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    a, b = re.findall(r"\s*\S+\s*", old), re.findall(r"\s*\S+\s*", new)
     left, right = [], []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -490,6 +491,8 @@ def download(slug: str):
 @bp.route("/<slug>/hochladen", methods=["GET", "POST"])
 def upload_po(slug: str):
     code = _language(slug)
+    # A whole catalog is larger than the portal's limit for form posts (MAX_CONTENT_LENGTH).
+    request.max_content_length = int(current_app.config.get("EDITOR_UPLOAD_MAX", 4 * 1024**2))
     g.breadcrumb.append({"path": f"/redaktion/{slug}/hochladen", "label": _l("PO-Datei hochladen")})
     form = UploadForm()
     report: UploadReport | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
 from ..errors import render_error
@@ -22,6 +23,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     init_limiter(app, bp, on_breach=rate_limited)
     app.cli.add_command(submissions_cli)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error):
+        """A form's own page (entries shown back) where ``on_breach`` made one."""
+        if error.response is not None:
+            return error.response
+        return render_error(429)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):

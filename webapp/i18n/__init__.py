@@ -34,6 +34,8 @@ LANGUAGES: tuple[Language, ...] = (
 BY_CODE = {lang.code: lang for lang in LANGUAGES}
 BY_PREFIX = {lang.prefix: lang for lang in LANGUAGES if lang.prefix}
 SOURCE = LANGUAGES[0]
+#: Class on <html> of Leichte Sprache pages: larger text, no hyphenation, no italics.
+LEICHTE_SPRACHE_CLASS = "leichte-sprache"
 ENVIRON_KEY = "sozialberichte.language"
 
 log = logging.getLogger(__name__)
@@ -260,6 +262,14 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _remember_language():
         g.language = current_language()
+        if g.language.code == "de@ls":  # typography of Leichte Sprache (static/css/portal.css)
+            classes = getattr(g, "html_classes", None)
+            if classes is None:
+                classes = g.html_classes = []
+            if isinstance(classes, set):
+                classes.add(LEICHTE_SPRACHE_CLASS)
+            else:
+                classes.append(LEICHTE_SPRACHE_CLASS)
         # Reload the catalogs when an editor changed a translation (webapp/editor/runtime.py).
         refresh = app.extensions.get("sozialberichte.catalog_refresh")
         if refresh is not None:

@@ -16,6 +16,8 @@ POT = ROOT / "translations" / "messages.pot"
 KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "_l")
 #: The header line that changes on every extraction and says nothing about the messages.
 VOLATILE_HEADER = re.compile(r'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)
+REFERENCES = re.compile(r"^#: .*$", re.MULTILINE)
+LINE_NUMBER = re.compile(r":\d+(?=\s|$)")
 
 
 def extract(output: Path = POT) -> Path:
@@ -40,9 +42,12 @@ def extract(output: Path = POT) -> Path:
 
 
 def comparable(pot_text: str) -> str:
-    """The template without its creation date and year-stamped header comments."""
+    """The template without its creation date, the year-stamped header comments and the
+    line numbers of references: messages, comments and files must match; a message that
+    moved a few lines within its file does not make the template stale."""
     body = pot_text[pot_text.find("msgid") :] if "msgid" in pot_text else pot_text
-    return VOLATILE_HEADER.sub("", body)
+    body = VOLATILE_HEADER.sub("", body)
+    return REFERENCES.sub(lambda m: LINE_NUMBER.sub("", m.group()), body)
 
 
 def is_current(committed: Path = POT, fresh: Path | None = None) -> bool:

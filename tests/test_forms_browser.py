@@ -1,0 +1,110 @@
+"""The forms in headless Chromium: the error state with and without JavaScript (htmx), focus
+on the error summary, axe-core without violations, the summary's links, and
+Post/Redirect/Get to the confirmation."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .conftest import LiveServer, format_violations, make_app, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def forms_server():
+    """A server of its own: the form posts here must not count against the shared app."""
+    server = LiveServer(make_app(RATELIMIT_ENABLED=False)).start()
+    yield server
+    server.stop()
+
+
+def wait_for(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout).until(lambda d: d.execute_script(condition))
+
+
+def active_id(driver) -> str:
+    return driver.execute_script("return document.activeElement && document.activeElement.id")
+
+
+def assert_no_axe_violations(driver):
+    violations = run_axe(driver)["violations"]
+    assert violations == [], format_violations(violations)
+
+
+def test_with_htmx_errors_appear_in_place_focused_announced_and_accessible(browser, forms_server):
+    browser.get(forms_server.url + "/kontakt")
+    wait_for(browser, "return window.htmx !== undefined")
+    browser.execute_script("window.__samePage = true")
+    browser.find_element(By.ID, "email").send_keys("erika@")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(browser, "return document.title.startsWith('Fehler: ')")
+    assert browser.execute_script("return window.__samePage === true"), "not swapped in place"
+    assert browser.title == "Fehler: Kontakt – Sozialberichte NRW"
+    wait_for(browser, "return document.activeElement.id === 'fehler'")
+    status = "return document.getElementById('status').textContent.trim()"
+    wait_for(browser, status + " !== ''")
+    assert browser.execute_script(status) == "Das Formular enthält 4 Fehler."
+    assert browser.find_element(By.ID, "email").get_attribute("value") == "erika@"
+    assert_no_axe_violations(browser)
+    # A link of the summary puts the focus into its field.
+    browser.find_element(By.CSS_SELECTOR, ".error-summary a[href='#subject']").click()
+    assert active_id(browser) == "subject"
+
+
+def test_without_javascript_the_error_page_is_focused_on_its_summary(browser_nojs, forms_server):
+    browser_nojs.get(forms_server.url + "/sozialberichte/bestellen")
+    browser_nojs.find_element(By.ID, "postcode").send_keys("123")
+    browser_nojs.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(browser_nojs, 10).until(lambda d: d.title.startswith("Fehler: "))
+    assert browser_nojs.title == "Fehler: Sozialbericht bestellen – Sozialberichte NRW"
+    focused = browser_nojs.switch_to.active_element
+    assert focused.get_attribute("id") == "fehler", "autofocus puts the focus on the summary"
+    links = focused.find_elements(By.CSS_SELECTOR, "a")
+    assert [a.get_attribute("hash") for a in links] == [
+        "#name",
+        "#street",
+        "#postcode",
+        "#city",
+        "#consent",
+    ]
+
+
+def test_the_full_error_page_without_htmx_passes_axe(browser, forms_server):
+    """The page a browser without JavaScript gets (a plain POST, no htmx), checked by axe
+    (which needs JavaScript itself)."""
+    browser.get(forms_server.url + "/barriere-melden")
+    browser.find_element(By.ID, "page").send_keys("https://example.org/")
+    # form.submit() fires no submit event: htmx stays out, the browser posts the page.
+    browser.execute_script("document.querySelector('main form').submit()")
+    WebDriverWait(browser, 10).until(lambda d: d.title.startswith("Fehler: "))
+    wait_for(browser, "return document.activeElement.id === 'fehler'")
+    assert browser.find_element(By.ID, "page").get_attribute("aria-invalid") == "true"
+    assert_no_axe_violations(browser)
+
+
+def test_without_javascript_a_sent_form_redirects_to_its_confirmation(browser_nojs, forms_server):
+    browser_nojs.get(forms_server.url + "/barriere-melden?seite=/hilfen")
+    assert browser_nojs.find_element(By.ID, "page").get_attribute("value") == "/hilfen"
+    browser_nojs.find_element(By.ID, "description").send_keys("Der Fokus ist nicht sichtbar.")
+    browser_nojs.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(browser_nojs, 10).until(lambda d: d.current_url.endswith("/bestaetigung"))
+    strong = ".confirmation__reference strong"
+    reference = browser_nojs.find_element(By.CSS_SELECTOR, strong).text
+    assert reference.startswith("SB-")
+    browser_nojs.refresh()  # reloading the confirmation does not send the form again
+    assert browser_nojs.find_element(By.CSS_SELECTOR, strong).text == reference
+
+
+def test_with_htmx_a_sent_form_loads_its_confirmation(browser, forms_server):
+    browser.get(forms_server.url + "/en/kontakt")
+    wait_for(browser, "return window.htmx !== undefined")
+    browser.find_element(By.ID, "email").send_keys("erika@beispiel.de")
+    browser.find_element(By.ID, "subject").send_keys("Question")
+    browser.find_element(By.ID, "message").send_keys("When is the next report due?")
+    browser.find_element(By.ID, "consent").click()
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/en/kontakt/bestaetigung"))
+    assert browser.find_element(By.CSS_SELECTOR, ".confirmation__reference strong").text

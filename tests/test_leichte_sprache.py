@@ -1,0 +1,108 @@
+"""The Leichte Sprache checker, and the whole de@ls catalog checked with it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from babel.messages.pofile import read_po
+
+from webapp.i18n.leichte_sprache import HARD, WARN, Finding, check, split_compound
+
+from .conftest import ROOT
+
+CATALOG = ROOT / "translations" / "de@ls" / "LC_MESSAGES" / "messages.po"
+
+
+def rules(text: str) -> set[tuple[str, str]]:
+    return {(f.rule, f.severity) for f in check(text)}
+
+
+def test_a_good_text_has_no_findings_and_a_negation_only_a_warning():
+    assert check("Sie können den Sozial·bericht bestellen.\\\nWir helfen Ihnen gern.") == []
+    text = "Das Heft kostet nichts."
+    assert check(text) == [
+        Finding("negation", WARN, "Verneinung", 16, 22, "nichts", "Sagen Sie es positiv.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "excerpt", "suggestion"),
+    [
+        ("Das gilt z. B. für Sie.", "z. B.", "Schreiben Sie das Wort aus."),
+        ("Äpfel, Birnen usw. sind gesund.", "usw.", "Schreiben Sie das Wort aus."),
+        ("Das steht in § 4.", "§", "Paragraf"),
+        ("Es sind 5 % mehr.", "%", "Prozent"),
+        ("Wir leben in NRW.", "NRW", "Nordrhein-Westfalen"),
+        ("Das macht das MAGS.", "MAGS", "Ministerium für Arbeit, Gesundheit und Soziales"),
+    ],
+)
+def test_abbreviations_are_hard_findings_with_a_suggestion(text, excerpt, suggestion):
+    found = [f for f in check(text) if f.rule == "abbreviation"]
+    assert len(found) == 1
+    assert found[0].severity == HARD
+    assert found[0].excerpt == excerpt
+    assert text[found[0].start : found[0].end] == excerpt
+    assert found[0].suggestion == suggestion
+
+
+def test_sentence_length_warns_above_12_and_fails_above_15_words():
+    twelve = " ".join(["Wort"] * 11) + " Ende."
+    thirteen = " ".join(["Wort"] * 12) + " Ende."
+    sixteen = " ".join(["Wort"] * 15) + " Ende."
+    assert ("sentence-length", WARN) not in rules(twelve)
+    assert ("sentence-length", WARN) in rules(thirteen)
+    assert ("sentence-length", HARD) in rules(sixteen)
+    # Each line is a sentence of its own; ordinal numbers do not end a sentence.
+    assert ("sentence-length", WARN) not in rules(twelve + "\n" + twelve)
+    assert ("sentence-length", WARN) not in rules("Am 27. November 2019 ist das Treffen.")
+
+
+def test_negation_subjunctive_passive_and_genitive_are_reported():
+    assert ("negation", WARN) in rules("Das ist kein Problem.")
+    assert ("subjunctive", WARN) in rules("Sie könnten uns schreiben.")
+    assert ("passive", WARN) in rules("Die Seite wird geprüft.")
+    assert ("genitive", WARN) in rules("Das ist die Seite des Ministeriums.")
+    assert ("passive", WARN) not in rules("Das Wetter wird schön.")
+
+
+def test_markup_links_addresses_and_placeholders_are_not_checked():
+    text = "Schreiben Sie an [uns](https://www.example.org/NRW-usw.) oder %(name)s."
+    assert check(text) == []
+    assert check("E-Mail: [a@b.de](mailto:a@b.de)") == []
+
+
+def test_long_compounds_get_a_mediopunkt_suggestion():
+    found = [f for f in check("Hier ist der Sozialbericht.") if f.rule == "compound"]
+    assert [(f.excerpt, f.suggestion) for f in found] == [("Sozialbericht", "Sozial·bericht")]
+    assert check("Hier ist der Sozial·bericht.") == []
+    assert split_compound("Sozialberichterstattung") == "Sozial·bericht·erstattung"
+    assert split_compound("Barrierefreiheit") == "Barriere·freiheit"
+    assert "Ver-an-stal-tun-gen" in split_compound("Veranstaltungen")  # syllables as a hint
+
+
+def test_several_sentences_on_one_line_are_reported():
+    assert ("one-sentence-per-line", WARN) in rules("Das ist gut. Das ist schön.")
+    assert ("one-sentence-per-line", WARN) not in rules("Das ist gut.\\\nDas ist schön.")
+
+
+def test_the_leichte_sprache_catalog_breaks_no_hard_rule():
+    with open(CATALOG, "rb") as fileobj:
+        catalog = read_po(fileobj)
+    hard, soft = [], Counter()
+    checked = 0
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            checked += 1
+            for finding in check(text):
+                if finding.severity == HARD:
+                    where = message.locations[0] if message.locations else ("?", 0)
+                    hard.append(f"{where[0]}:{where[1]} {finding.rule} „{finding.excerpt}“")
+                else:
+                    soft[finding.rule] += 1
+    print(f"Leichte Sprache: {checked} texts checked; warnings: {dict(soft)}")
+    assert checked > 100
+    assert hard == [], "\n".join(hard)
