@@ -3,22 +3,37 @@ on its own database with an editor account, and logged-in test clients."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from sqlalchemy import delete
+from werkzeug.security import generate_password_hash
 
-from webapp.editor import auth
+from webapp.db import db
+from webapp.editor import catalog as catalog_files
 from webapp.editor.catalog import entry_key
+from webapp.editor.models import (
+    AuditEntry,
+    Editor,
+    LoginAttempt,
+    SubmissionDone,
+    TranslationOverride,
+)
+from webapp.forms.models import Submission
+from webapp.i18n import reload_catalogs
 
 from .fixtures_db import dispose_app, migrated_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "ein langes Test-Passwort 42"
 OTHER_PASSWORD = "noch ein langes Passwort 7"
+ACCOUNTS = {"redakteurin": PASSWORD, "redakteur": OTHER_PASSWORD}
 LOCALES = ("de", "de@ls", "en")
 
 
@@ -39,30 +54,76 @@ def copy_catalogs(target: Path) -> Path:
     return target
 
 
-@pytest.fixture()
-def translations_copy(tmp_path):
-    return copy_catalogs(tmp_path / "translations")
-
-
 def make_editor_app(url: str, translations: Path, **config):
     config.setdefault("CATALOG_CHECK_SECONDS", 0.2)
-    app = migrated_app(url, TRANSLATIONS_DIR=str(translations), **config)
-    return app
+    return migrated_app(url, TRANSLATIONS_DIR=str(translations), **config)
 
 
-@pytest.fixture()
-def editor_db_url(tmp_path):
-    return f"sqlite:///{tmp_path}/editor.sqlite3"
+@functools.cache
+def password_hash(password: str) -> str:
+    """The accounts of the tests use a cheap hash (scrypt is slow on purpose, and every
+    login test checks passwords many times); ``flask editor add`` is tested with scrypt."""
+    return generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
-@pytest.fixture()
-def editor_app(editor_db_url, translations_copy):
-    app = make_editor_app(editor_db_url, translations_copy)
+def add_editors(app) -> None:
     with app.app_context():
-        auth.create_editor("redakteurin", PASSWORD)
-        auth.create_editor("redakteur", OTHER_PASSWORD)
-    yield app
+        for name, password in ACCOUNTS.items():
+            db.session.add(Editor(name=name, password_hash=password_hash(password)))
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def _editor_base(tmp_path_factory):
+    """One app per test process on its own SQLite file and catalog copy; each test gets it
+    back in its initial state (see ``editor_app``)."""
+    root = tmp_path_factory.mktemp("editor")
+    pristine = copy_catalogs(root / "pristine")
+    live = root / "translations"
+    shutil.copytree(pristine, live)
+    url = f"sqlite:///{root}/editor.sqlite3"
+    app = make_editor_app(url, live)
+    add_editors(app)
+    yield SimpleNamespace(app=app, url=url, translations=live, pristine=pristine)
     dispose_app(app)
+
+
+def reset(base) -> None:
+    """Empty the editors' tables (except the two accounts) and restore the catalog files."""
+    app = base.app
+    with app.app_context():
+        for model in (SubmissionDone, Submission, TranslationOverride, AuditEntry, LoginAttempt):
+            db.session.execute(delete(model))
+        db.session.execute(delete(Editor).where(Editor.name.not_in(ACCOUNTS)))
+        db.session.commit()
+    shutil.rmtree(base.translations)
+    shutil.copytree(base.pristine, base.translations)
+    catalog_files._cache.clear()
+    reload_catalogs(app)
+
+
+@pytest.fixture()
+def editor_app(_editor_base):
+    """The editors' app with two accounts, no translation edits and pristine catalogs."""
+    reset(_editor_base)
+    return _editor_base.app
+
+
+@pytest.fixture()
+def editor_db_url(_editor_base):
+    return _editor_base.url
+
+
+@pytest.fixture()
+def translations_copy(editor_app, _editor_base):
+    """The catalog files ``editor_app`` serves (restored before each test)."""
+    return _editor_base.translations
+
+
+@pytest.fixture()
+def own_translations(tmp_path):
+    """A catalog copy for an app a test makes itself."""
+    return copy_catalogs(tmp_path / "translations")
 
 
 def csrf_token(html: str) -> str:

@@ -26,7 +26,7 @@ from webapp.editor.models import AuditEntry, TranslationOverride
 from .fixtures_db import dispose_app
 from .fixtures_editor import (
     OTHER_PASSWORD,
-    PASSWORD,
+    add_editors,
     csrf_token,
     key_of,
     log_in,
@@ -248,7 +248,8 @@ def test_the_edit_shows_in_a_second_process_within_five_seconds(
                 return h1_of(response.read().decode())
 
         assert other_h1() != "Ein neuer Titel aus dem Browser"  # catalog loaded and cached
-        assert save(editor_client, LS, doc.title, "Ein neuer Titel aus dem Browser").status_code == 303
+        new_title = "Ein neuer Titel aus dem Browser"
+        assert save(editor_client, LS, doc.title, new_title).status_code == 303
         start = time.monotonic()
         while other_h1() != "Ein neuer Titel aus dem Browser":
             assert time.monotonic() - start < 5, "the second process still shows the old text"
@@ -260,15 +261,12 @@ def test_the_edit_shows_in_a_second_process_within_five_seconds(
 
 
 def test_an_edit_through_one_instance_shows_on_another_sharing_postgresql(
-    fresh_postgres_url, translations_copy
+    fresh_postgres_url, own_translations
 ):
-    from webapp.editor import auth
-
-    first = make_editor_app(fresh_postgres_url, translations_copy)
-    second = make_editor_app(fresh_postgres_url, translations_copy)
+    first = make_editor_app(fresh_postgres_url, own_translations)
+    second = make_editor_app(fresh_postgres_url, own_translations)
     try:
-        with first.app_context():
-            auth.create_editor("redakteurin", PASSWORD)
+        add_editors(first)
         doc = hilfen(first)
         reader = second.test_client()
         assert h1_of(reader.get("/en/hilfen").text) != "Help on PostgreSQL"
@@ -365,7 +363,8 @@ def test_changed_source_shows_old_and_new_german_with_the_difference_marked(
     assert [d.get_text() for d in diff.find_all("del")] == ["zum Bedienen"]
     assert [i.get_text() for i in diff.find_all("ins")] == ["zur Bedienung"]
     save(editor_client, "en", doc.title, "Help with using the portal")
-    assert soup(editor_client.get(entry_url("en", doc.title)).text).select_one(".editor-diff") is None
+    reviewed = soup(editor_client.get(entry_url("en", doc.title)).text)
+    assert reviewed.select_one(".editor-diff") is None
 
 
 def test_plural_forms_are_edited_and_served(editor_client, editor_app, translations_copy):
@@ -573,9 +572,8 @@ def test_a_broken_or_foreign_po_upload_changes_nothing(
 
 
 def po_path_bytes(app) -> bytes:
-    with app.app_context():
-        with open(po_path(app, "en"), "rb") as handle:
-            return handle.read()
+    with app.app_context(), open(po_path(app, "en"), "rb") as handle:
+        return handle.read()
 
 
 def test_obsolete_override_is_listed_after_its_source_disappeared(editor_client, editor_app):
@@ -589,3 +587,75 @@ def test_obsolete_override_is_listed_after_its_source_disappeared(editor_client,
     heading = page.find("h2", string="Veraltete Übersetzungen")
     assert heading is not None
     assert "Ein Text, den es nicht mehr gibt" in heading.find_next("ul").get_text()
+
+
+# --- make translations and browser edits together ---------------------------------------
+
+
+def update_catalogs(translations, old: str, new: str) -> None:
+    """What `make translations` does when a German source text changes from ``old`` to
+    ``new``: a new .pot, then `pybabel update --previous` (babel's Catalog.update)."""
+    pot_path = translations / "messages.pot"
+    with pot_path.open("rb") as handle:
+        template = read_po(handle)
+    message = template[old]
+    del template[old]
+    template.add(new, locations=message.locations, auto_comments=message.auto_comments)
+    with pot_path.open("wb") as handle:
+        write_po(handle, template, width=0)
+    po = translations / "en" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    catalog.update(template, update_header_comment=False)
+    with po.open("wb") as handle:
+        write_po(handle, catalog, width=0, include_previous=True, ignore_obsolete=True)
+
+
+def test_browser_edits_survive_make_translations_when_exported_first(
+    editor_client, editor_app, translations_copy
+):
+    doc = hilfen(editor_app)
+    save(editor_client, "en", doc.title, "Help from the browser")
+    assert editor_app.test_cli_runner().invoke(args=["editor", "export"]).exit_code == 0
+    update_catalogs(translations_copy, doc.title, "Hilfen zur Nutzung")
+    page = soup(editor_client.get(entry_url("en", "Hilfen zur Nutzung")).text)
+    # The exported browser text is now the file's (fuzzy) translation of the new source.
+    assert page.find("textarea", id="msgstr-0").get_text() == "Help from the browser"
+    diff = page.select_one(".editor-diff")
+    assert [d.get_text() for d in diff.find_all("del")] == ["Bedienung"]
+    assert [i.get_text() for i in diff.find_all("ins")] == ["Nutzung"]
+    # The override of the old source is listed as obsolete, not lost.
+    language = soup(editor_client.get("/redaktion/en/").text)
+    obsolete = language.find("h2", string="Veraltete Übersetzungen").find_next("ul")
+    assert "Help from the browser" in obsolete.get_text()
+
+
+def test_a_browser_edit_not_yet_exported_is_offered_for_the_changed_source(
+    editor_client, editor_app, translations_copy
+):
+    doc = hilfen(editor_app)
+    save(editor_client, "en", doc.title, "Help, not exported")
+    update_catalogs(translations_copy, doc.title, "Hilfen zur Nutzung")
+    page = soup(editor_client.get(entry_url("en", "Hilfen zur Nutzung")).text)
+    earlier = page.find("h2", string="Übersetzung des alten Originals aus dem Browser")
+    assert earlier.find_next("p").get_text() == "Help, not exported"
+
+
+def test_a_po_file_changed_after_a_browser_edit_is_shown_not_masked(
+    editor_client, editor_app, translations_copy
+):
+    doc = hilfen(editor_app)
+    save(editor_client, "en", doc.title, "Help from the browser")
+    po = translations_copy / "en" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    catalog.get(doc.title).string = "Help from a commit"
+    with po.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+    listing = soup(editor_client.get("/redaktion/en/eintraege?status=file").text)
+    assert [a.get_text() for a in listing.select(".editor-entry__title a")] == [doc.title]
+    page = soup(editor_client.get(entry_url("en", doc.title)).text)
+    notice = page.find("h2", string="Die PO-Datei hat inzwischen eine andere Übersetzung")
+    assert notice.find_parent("section").select_one(".editor-text").get_text() == (
+        "Help from a commit"
+    )

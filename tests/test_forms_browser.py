@@ -108,3 +108,23 @@ def test_with_htmx_a_sent_form_loads_its_confirmation(browser, forms_server):
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/en/kontakt/bestaetigung"))
     assert browser.find_element(By.CSS_SELECTOR, ".confirmation__reference strong").text
+
+
+def test_with_htmx_the_database_down_page_replaces_the_form_and_shows_the_text(browser, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing/db.sqlite3")
+    server = LiveServer(app).start()
+    try:
+        browser.get(server.url + "/barriere-melden?seite=/")
+        wait_for(browser, "return window.htmx !== undefined")
+        browser.execute_script("window.__samePage = true")
+        browser.find_element(By.ID, "description").send_keys("Das Menü <nav> klemmt.")
+        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        wait_for(browser, "return document.activeElement.tagName === 'H1'")
+        assert browser.execute_script("return window.__samePage === true")
+        heading = browser.switch_to.active_element.text
+        assert heading == "Ihre Angaben konnten nicht gespeichert werden"
+        values = [dd.text for dd in browser.find_elements(By.CSS_SELECTOR, "main dd")]
+        assert "Das Menü <nav> klemmt." in values
+        assert browser.title.startswith("Fehler: ")
+    finally:
+        server.stop()

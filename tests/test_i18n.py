@@ -47,7 +47,10 @@ def test_every_page_exists_in_every_language_under_the_same_slug(crawls):
 
 def test_every_page_has_the_right_lang_and_a_translated_h1_and_title(crawls):
     german_h1 = {
-        path: soup(r.data).h1.get_text(strip=True)
+        path: (
+            soup(r.data).h1.get_text(strip=True),
+            soup(r.data).title.get_text().removesuffix(" – " + SITE_NAME[SOURCE.code]),
+        )
         for path, r in crawls[SOURCE.code].items()
         if r.status_code == 200 and r.mimetype == "text/html"
     }
@@ -63,8 +66,10 @@ def test_every_page_has_the_right_lang_and_a_translated_h1_and_title(crawls):
             assert title.endswith(" – " + SITE_NAME[lang.code]), f"{path}: {title}"
             assert h1[0].get_text(strip=True), path
             if lang.code == "en":
-                german = german_h1[path.removeprefix(lang.prefix)]
+                german, german_title = german_h1[path.removeprefix(lang.prefix)]
                 assert h1[0].get_text(strip=True) != german, f"{path}: h1 still German"
+                own_title = title.removesuffix(" – " + SITE_NAME[lang.code])
+                assert own_title != german_title, f"{path}: title still German"
 
 
 def test_links_stay_in_the_visitors_language(crawls):
@@ -438,3 +443,17 @@ def test_translations_keep_placeholders_and_link_targets(code):
 def test_leichte_sprache_pages_get_their_typography_class(client):
     assert "leichte-sprache" in soup(client.get("/leichte-sprache/hilfen").data).html["class"]
     assert soup(client.get("/hilfen").data).html.get("class") is None
+
+
+def test_make_translations_extracts_updates_with_previous_and_compiles():
+    dry_run = subprocess.run(
+        ["make", "-n", "--always-make", "translations"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "-m webapp.i18n.pot translations/messages.pot" in dry_run
+    assert "update" in dry_run and "--previous" in dry_run
+    assert "for locale in de de@ls en" in dry_run
+    assert "catalogs" in dry_run

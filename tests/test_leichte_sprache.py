@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -9,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from webapp.i18n.leichte_sprache import HARD, WARN, Finding, check, split_compound
 
-from .conftest import ROOT
+from .conftest import ROOT, make_app
 
 CATALOG = ROOT / "translations" / "de@ls" / "LC_MESSAGES" / "messages.po"
 
@@ -79,6 +81,10 @@ def test_long_compounds_get_a_mediopunkt_suggestion():
     assert split_compound("Sozialberichterstattung") == "Sozial·bericht·erstattung"
     assert split_compound("Barrierefreiheit") == "Barriere·freiheit"
     assert "Ver-an-stal-tun-gen" in split_compound("Veranstaltungen")  # syllables as a hint
+    # Long derivations are no compounds; very long words are always reported.
+    assert check("Hier gibt es Informationen und Veranstaltungen.") == []
+    found = [f.excerpt for f in check("Das ist die Donaudampfschifffahrt.")]
+    assert found == ["Donaudampfschifffahrt"]
 
 
 def test_several_sentences_on_one_line_are_reported():
@@ -106,3 +112,26 @@ def test_the_leichte_sprache_catalog_breaks_no_hard_rule():
     print(f"Leichte Sprache: {checked} texts checked; warnings: {dict(soft)}")
     assert checked > 100
     assert hard == [], "\n".join(hard)
+
+
+def test_check_ls_command_fails_on_hard_findings(tmp_path):
+    assert make_app().test_cli_runner().invoke(args=["translations", "check-ls"]).exit_code == 0
+    folder = tmp_path / "de@ls" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Sozialberichte NRW"\nmsgstr "Sozial·berichte NRW"\n',
+        "utf-8",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "--quiet", "compile", "-d"]
+        + [str(tmp_path), "-l", "de@ls"],
+        check=True,
+    )
+    result = (
+        make_app(TRANSLATIONS_DIR=str(tmp_path))
+        .test_cli_runner()
+        .invoke(args=["translations", "check-ls"])
+    )
+    assert result.exit_code == 1
+    assert "abbreviation" in result.output and "Nordrhein-Westfalen" in result.output

@@ -158,6 +158,15 @@ def test_stopped_server_is_announced_then_loaded_normally(browser, tmp_path):
     wait(browser, lambda d: not not_reloaded(d))
 
 
+def test_main_is_marked_busy_while_a_page_loads(browser, news_server):
+    open_page(browser, news_server.url + "/")
+    follow(browser, "main a[href='/test-langsam']")
+    busy = "return document.getElementById('inhalt').getAttribute('aria-busy')"
+    wait(browser, lambda d: d.execute_script(busy) == "true")
+    assert_page_in_place(browser, "Langsam", "Langsam")
+    assert browser.execute_script(busy) is None
+
+
 def test_timeout_is_announced_then_loaded_normally(browser, news_server):
     open_page(browser, news_server.url + "/")
     browser.execute_script("htmx.config.timeout = 200")  # /test-langsam takes a second

@@ -153,8 +153,18 @@ def test_search_form_in_header_and_page_is_plain_get(client):
     assert field["hx-target"] == "#suchergebnisse"
 
 
-def test_english_search_links_stay_in_english(client):
-    response = client.get("/en/suche?q=Sozialbericht")
+def test_each_language_searches_its_own_texts(app, client):
+    """The English index holds the English texts; its links stay in English."""
+    from webapp.i18n import ENVIRON_KEY
+    from webapp.texts import ct_plain, store
+
+    with app.test_request_context(
+        "/impressum", base_url="http://localhost/en/", environ_overrides={ENVIRON_KEY: "en"}
+    ):
+        title = ct_plain(store().get("/impressum").title)
+    response = client.get("/en/suche", query_string={"q": title})
     assert response.status_code == 200
-    links = [a["href"] for a in soup(response.data).select(".search-results__title a")]
-    assert links and all(href.startswith("/en/") for href in links)
+    page = soup(response.data)
+    links = {a.get_text(): a["href"] for a in page.select(".search-results__title a")}
+    assert links.get(title) == "/en/impressum"
+    assert all(href.startswith("/en/") for href in links.values())

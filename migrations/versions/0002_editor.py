@@ -47,6 +47,7 @@ def upgrade():
         sa.Column("msgid_plural", sa.Text(), nullable=True),
         sa.Column("msgstr", sa.JSON(), nullable=False),
         sa.Column("fuzzy", sa.Boolean(), nullable=False),
+        sa.Column("base", sa.JSON(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_by", sa.String(length=80), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

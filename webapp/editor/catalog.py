@@ -59,6 +59,7 @@ class Entry:
     version: int = 0  # 0: the file's state; the override's version otherwise
     overridden: bool = False
     file_msgstr: list[str] = field(default_factory=list)
+    file_changed: bool = False  # the .po changed after the browser edit (see apply_override)
 
     @property
     def plural(self) -> bool:
@@ -189,6 +190,9 @@ def apply_override(entry: Entry, row: TranslationOverride) -> Entry:
     entry.fuzzy = row.fuzzy
     entry.version = row.version
     entry.overridden = True
+    entry.file_changed = (
+        row.base is not None and row.base != entry.file_msgstr and row.msgstr != entry.file_msgstr
+    )
     return entry
 
 

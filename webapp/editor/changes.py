@@ -62,6 +62,7 @@ def _write(change: Change, editor: str, expected_version: int) -> int:
     values = {
         "msgstr": list(change.msgstr),
         "fuzzy": change.fuzzy,
+        "base": list(entry.file_msgstr),
         "updated_by": editor,
         "updated_at": utcnow(),
     }

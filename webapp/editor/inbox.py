@@ -10,11 +10,12 @@ from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from wtforms.fields.core import UnboundField
 
 from ..db import db
+from ..forms.definitions import FORMS
 from ..forms.models import Submission
 from ..fragments import render_page
-from .forms import ActionForm
 from .models import SubmissionDone
 from .views import PER_PAGE, _checked_action, bp
 
@@ -23,6 +24,19 @@ KINDS = {
     "kontakt": _l("Kontakt"),
     "barriere": _l("Barriere gemeldet"),
 }
+
+
+def field_label(kind: str, name: str):
+    """The label the visitor saw for a stored field (the forms' own definitions)."""
+    form = FORMS.get(kind)
+    unbound = getattr(form, name, None) if form else None
+    if isinstance(unbound, UnboundField):
+        label = unbound.args[0] if unbound.args else unbound.kwargs.get("label")
+        if label:
+            return label
+    return name
+
+
 #: CSV cells starting with these could run as formulas in a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,7 +73,7 @@ def inbox():
         pages=pages,
         total=total,
         kinds=KINDS,
-        action_form=ActionForm(),
+        field_label=field_label,
     )
 
 

@@ -63,6 +63,9 @@ class TranslationOverride(db.Model):
     msgid_plural: Mapped[str | None] = mapped_column(Text, nullable=True)
     msgstr: Mapped[list] = mapped_column(JSON)  # one string, or one per plural form
     fuzzy: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The ``.po`` file's msgstr when this was saved: a later change of the file (a commit,
+    #: ``make translations``) is then shown to editors instead of being silently masked.
+    base: Mapped[list | None] = mapped_column(JSON, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(80))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -55,6 +55,7 @@ STATUS_FILTERS = {
     UNTRANSLATED: _l("nicht übersetzt"),
     FUZZY: _l("zu prüfen"),
     "changed": _l("Original geändert"),
+    "file": _l("Datei geändert"),
     TRANSLATED: _l("übersetzt"),
 }
 PUBLIC_ENDPOINTS = {"editor.login"}
@@ -180,6 +181,7 @@ def stats(entries: list[Entry]) -> dict:
         FUZZY: sum(e.status == FUZZY for e in entries),
         UNTRANSLATED: sum(e.status == UNTRANSLATED for e in entries),
         "changed": sum(e.source_changed for e in entries),
+        "file": sum(e.file_changed for e in entries),
     }
     percent = {k: (100 * v / total if total else 0.0) for k, v in counts.items()}
     return {"total": total, "counts": counts, "percent": percent}
@@ -206,6 +208,9 @@ def filtered(entries: list[Entry], args) -> list[Entry]:
     for entry in entries:
         if status == "changed":
             if not entry.source_changed:
+                continue
+        elif status == "file":
+            if not entry.file_changed:
                 continue
         elif status and entry.status != status:
             continue
@@ -282,9 +287,7 @@ def index():
     recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10))
     g.breadcrumb.pop()
     g.breadcrumb.append({"path": "/redaktion/", "label": _l("Redaktion")})
-    return render_page(
-        "editor/index.html", languages=languages, recent=list(recent), action_form=ActionForm()
-    )
+    return render_page("editor/index.html", languages=languages, recent=list(recent))
 
 
 @bp.route("/<slug>/")
@@ -349,6 +352,7 @@ def entry(slug: str, key: str):
     g.breadcrumb.append(
         {"path": f"/redaktion/{slug}/eintraege?{urlencode(kept)}", "label": _l("Einträge")}
     )
+    g.breadcrumb.append({"path": request.full_path, "label": _l("Eintrag bearbeiten")})
     form = EntryForm()
     problems: list = []
     conflict = None
@@ -395,6 +399,10 @@ def entry(slug: str, key: str):
     for index, text in enumerate(draft):
         form.msgstr.entries[index].data = text
     old_new = word_diff(current.previous_id, current.msgid) if current.source_changed else None
+    # A browser edit of the old source, left behind when the source changed (obsolete).
+    earlier = next(
+        (row for row in view.obsolete if old_new and row.msgid == current.previous_id), None
+    )
     return render_page(
         "editor/entry.html",
         status,
@@ -409,9 +417,11 @@ def entry(slug: str, key: str):
         draft=draft,
         previews=[preview(current, text, code) for text in draft if text],
         diff=old_new,
+        earlier=earlier,
         page_links=page_links(current, code),
         kept=kept,
         html_lang=BY_CODE[code].html_lang,
+        action=request.form.get("action") if request.method == "POST" else None,
     )
 
 
@@ -448,7 +458,6 @@ def audit_log():
         page=page,
         pages=pages,
         slugs=SLUGS,
-        action_form=ActionForm(),
     )
 
 

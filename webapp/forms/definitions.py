@@ -11,10 +11,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
 from .validation import (
+    EMAIL,
+    POSTCODE,
     CleanText,
     CopiesInRange,
-    Email,
-    Postcode,
+    Matches,
     Required,
     SameSitePath,
     normalise,
@@ -33,6 +34,28 @@ def text(label, max_length=SHORT, *rules, filters=(), multiline=False, **kwargs)
         validators=[CleanText(max_length, multiline=multiline), *rules],
         filters=[normalise, *filters],
         **kwargs,
+    )
+
+
+def email_field(*rules):
+    return text(
+        _l("E-Mail-Adresse"),
+        EMAIL_MAX,
+        *rules,
+        Matches(
+            EMAIL,
+            _l(
+                "Geben Sie eine E-Mail-Adresse im richtigen Format ein, "
+                "zum Beispiel name@beispiel.de"
+            ),
+        ),
+    )
+
+
+def consent_field(label):
+    return BooleanField(
+        label,
+        validators=[Required(_l("Bestätigen Sie, dass wir Ihre Angaben speichern dürfen"))],
     )
 
 
@@ -95,7 +118,10 @@ class OrderForm(PortalForm):
         _l("Postleitzahl"),
         10,
         Required(_l("Geben Sie die Postleitzahl ein")),
-        Postcode(_l("Die Postleitzahl muss aus genau fünf Ziffern bestehen, zum Beispiel 40219")),
+        Matches(
+            POSTCODE,
+            _l("Die Postleitzahl muss aus genau fünf Ziffern bestehen, zum Beispiel 40219"),
+        ),
         filters=[postcode_filter],
     )
     city = text(_l("Ort"), 100, Required(_l("Geben Sie den Ort ein")))
@@ -111,22 +137,12 @@ class OrderForm(PortalForm):
         ),
         default="1",
     )
-    email = text(
-        _l("E-Mail-Adresse"),
-        EMAIL_MAX,
-        Email(
-            _l(
-                "Geben Sie eine E-Mail-Adresse im richtigen Format ein, "
-                "zum Beispiel name@beispiel.de"
-            )
-        ),
-    )
-    consent = BooleanField(
+    email = email_field()
+    consent = consent_field(
         _l(
             "Ich bin einverstanden, dass meine Angaben zur Bearbeitung der Bestellung "
             "gespeichert werden."
-        ),
-        validators=[Required(_l("Bestätigen Sie, dass wir Ihre Angaben speichern dürfen"))],
+        )
     )
 
 
@@ -139,17 +155,7 @@ class ContactForm(PortalForm):
     }
 
     name = text(_l("Name"), SHORT)
-    email = text(
-        _l("E-Mail-Adresse"),
-        EMAIL_MAX,
-        Required(_l("Geben Sie Ihre E-Mail-Adresse ein")),
-        Email(
-            _l(
-                "Geben Sie eine E-Mail-Adresse im richtigen Format ein, "
-                "zum Beispiel name@beispiel.de"
-            )
-        ),
-    )
+    email = email_field(Required(_l("Geben Sie Ihre E-Mail-Adresse ein")))
     subject = text(_l("Betreff"), SHORT, Required(_l("Geben Sie einen Betreff ein")))
     message = text(
         _l("Ihre Nachricht"),
@@ -157,12 +163,11 @@ class ContactForm(PortalForm):
         Required(_l("Geben Sie Ihre Nachricht ein")),
         multiline=True,
     )
-    consent = BooleanField(
+    consent = consent_field(
         _l(
             "Ich bin einverstanden, dass meine Angaben zur Beantwortung meiner Nachricht "
             "gespeichert werden."
-        ),
-        validators=[Required(_l("Bestätigen Sie, dass wir Ihre Angaben speichern dürfen"))],
+        )
     )
 
 

@@ -12,14 +12,15 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import request
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
 #: Characters allowed in a multi-line text although Unicode counts them as control characters.
 LINE_BREAKS = frozenset("\n\t")
-#: Unicode categories rejected everywhere: control characters, surrogates, private use and
-#: unassigned code points.
-REJECTED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+#: Unicode categories rejected everywhere: control characters and (lone) surrogates. Private
+#: use and code points newer than Python's Unicode tables (new emoji) are text and pass.
+REJECTED_CATEGORIES = frozenset({"Cc", "Cs"})
 #: A deliberately simple e-mail check: something@domain.tld, no spaces, one "@".
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 POSTCODE = re.compile(r"[0-9]{5}")
@@ -57,7 +58,6 @@ class CleanText:
     def __call__(self, form, field):
         value = field.data if isinstance(field.data, str) else ""
         if bad_characters(value, self.multiline):
-            field.errors[:] = []
             raise StopValidation(
                 _l(
                     "„%(label)s“ enthält ein Steuerzeichen, das wir nicht speichern können. "
@@ -71,16 +71,10 @@ class CleanText:
                     "„%(label)s“ darf höchstens %(max)s Zeichen lang sein. "
                     "Sie haben %(count)s Zeichen eingegeben.",
                     label=field.label.text,
-                    max=format_number(self.max_length),
-                    count=format_number(len(value)),
+                    max=format_decimal(self.max_length),
+                    count=format_decimal(len(value)),
                 )
             )
-
-
-def format_number(number: int) -> str:
-    from flask_babel import format_decimal
-
-    return format_decimal(number)
 
 
 class Required:
@@ -93,31 +87,25 @@ class Required:
 
     def __call__(self, form, field):
         if not (field.data.strip() if isinstance(field.data, str) else field.data):
-            field.errors[:] = []
             raise StopValidation(self.message)
 
 
-class Email:
-    def __init__(self, message):
+class Matches:
+    """A filled-in value must match ``pattern`` as a whole; an empty one is left to
+    :class:`Required` (or allowed, for an optional field)."""
+
+    def __init__(self, pattern: re.Pattern, message):
+        self.pattern = pattern
         self.message = message
 
     def __call__(self, form, field):
-        if field.data and not EMAIL.fullmatch(field.data):
+        if field.data and not self.pattern.fullmatch(field.data):
             raise ValidationError(self.message)
 
 
 def postcode_filter(value):
     """German postcodes are five digits; spaces typed between them are dropped."""
     return re.sub(r"\s+", "", value) if isinstance(value, str) else value
-
-
-class Postcode:
-    def __init__(self, message):
-        self.message = message
-
-    def __call__(self, form, field):
-        if field.data and not POSTCODE.fullmatch(field.data):
-            raise ValidationError(self.message)
 
 
 class CopiesInRange:

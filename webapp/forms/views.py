@@ -133,7 +133,7 @@ TEXTS = {
 
 def _form_page(form_class: type[PortalForm], path: str, prefill=None):
     doc = _document(path)
-    form = form_class()
+    form = _bind(form_class)
     if request.method == "GET" and prefill:
         prefill(form)
     if request.method == "POST":
@@ -197,6 +197,13 @@ def _not_saved(reason: str, form: PortalForm, doc):
     )
 
 
+def _bind(form_class: type[PortalForm], **kwargs) -> PortalForm:
+    """The form with the posted fields: form-encoded only (Flask-WTF would also take a JSON
+    body, which no form of this portal sends)."""
+    formdata = request.form if request.method == "POST" else None
+    return form_class(formdata=formdata, **kwargs)
+
+
 def _document(path: str):
     doc = store().get(path)
     if doc is None:
@@ -207,7 +214,7 @@ def _document(path: str):
 def rate_limited(_limit):
     """Flask-Limiter's ``on_breach``: the not-saved page with the entries shown back."""
     form_class, path = FORM_PAGES[request.endpoint]
-    return _not_saved("rate_limited", form_class(meta={"csrf": False}), _document(path))
+    return _not_saved("rate_limited", _bind(form_class, meta={"csrf": False}), _document(path))
 
 
 def _confirmation(kind: str, form_endpoint: str):

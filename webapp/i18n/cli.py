@@ -112,7 +112,8 @@ def check_ls_command() -> None:
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
-        for finding in check(message.string):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for finding in (found for text in strings for found in check(text)):
             hard += finding.severity == HARD
             where = ", ".join(f"{path}:{line}" for path, line in message.locations[:2])
             click.echo(

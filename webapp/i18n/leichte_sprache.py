@@ -29,8 +29,11 @@ WARN = "warn"
 #: Sentence length: warn above WARN_WORDS, refuse above MAX_WORDS (PRODUCT.md aims at 8).
 WARN_WORDS = 12
 MAX_WORDS = 15
-#: Words at least this long without a Mediopunkt are reported as long compounds.
+#: Words at least this long without a Mediopunkt are reported as long compounds when a known
+#: second part is found in them; words of VERY_LONG_LETTERS letters always (derivations such
+#: as "Informationen" or "Veranstaltungen" are long, but no compounds).
 COMPOUND_LETTERS = 13
+VERY_LONG_LETTERS = 17
 MEDIOPUNKT = "·"
 
 
@@ -129,7 +132,7 @@ def check(text: str) -> list[Finding]:
         )
     for match in _LETTERS.finditer(plain):
         word = match.group()
-        if len(word) >= COMPOUND_LETTERS and MEDIOPUNKT not in word:
+        if _is_long_compound(word):
             findings.append(
                 _found(
                     text,
@@ -222,6 +225,12 @@ HEADS = (
     "sitzung",
     "dokumentation",
 )
+
+
+def _is_long_compound(word: str) -> bool:
+    if len(word) < COMPOUND_LETTERS:
+        return False
+    return len(word) >= VERY_LONG_LETTERS or _head_cut(word) is not None
 
 
 def _head_cut(word: str) -> int | None:

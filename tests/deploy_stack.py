@@ -1,0 +1,296 @@
+"""The production set-up on loopback for the deployment, load and fault tests: one PostgreSQL,
+two portal instances under gunicorn (``deploy/gunicorn.conf.py``), Debian's nginx in front
+(``deploy/nginx.conf.template``) with TLS from a throw-away certificate."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {seconds} s")
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def cookies(self) -> SimpleCookie:
+        jar = SimpleCookie()
+        for value in self.headers.get_all("Set-Cookie") or []:
+            jar.load(value)
+        return jar
+
+
+class Instance:
+    """One portal under gunicorn on 127.0.0.1."""
+
+    def __init__(self, name: str, env: dict, workdir: Path):
+        self.name = name
+        self.port = free_port()
+        self.env = env
+        self.log = workdir / f"gunicorn-{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Instance:
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "-c",
+                    str(ROOT / "deploy" / "gunicorn.conf.py"),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "webapp:create_app()",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn {self.name} exited:\n{self.log.read_text()[-3000:]}")
+        workers = len(self.worker_pids())
+        return workers == int(self.env["WEB_CONCURRENCY"]) and plain_get(self.port) == 200
+
+    def worker_pids(self) -> list[int]:
+        pid = self.process.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def plain_get(port: int, path: str = "/healthz") -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    database_url: str
+    instances: list[Instance]
+    http_port: int
+    https_port: int
+    certificate: Path
+    nginx: subprocess.Popen | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+
+    @property
+    def origin(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    def tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.certificate))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: dict | None = None,
+        body: bytes | None = None,
+        https: bool = True,
+    ) -> Reply:
+        if https:
+            conn = http.client.HTTPSConnection(
+                "127.0.0.1", self.https_port, timeout=10, context=self.tls()
+            )
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return Reply(response.status, response.headers, response.read())
+        finally:
+            conn.close()
+
+    def get(self, path: str, **headers) -> Reply:
+        return self.request("GET", path, {k.replace("_", "-"): v for k, v in headers.items()})
+
+
+def make_certificate(directory: Path) -> tuple[Path, Path]:
+    certificate, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return certificate, key
+
+
+def nginx_config(stack: Stack, key: Path) -> str:
+    template = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text())
+    return template.substitute(
+        RUNTIME_DIR=str(stack.workdir),
+        SERVER_NAME=f"127.0.0.1:{stack.https_port}",
+        LISTEN_HTTP=f"127.0.0.1:{stack.http_port}",
+        LISTEN_HTTPS=f"127.0.0.1:{stack.https_port}",
+        CERTIFICATE=str(stack.certificate),
+        CERTIFICATE_KEY=str(key),
+        UPSTREAM_A=f"127.0.0.1:{stack.instances[0].port}",
+        UPSTREAM_B=f"127.0.0.1:{stack.instances[1].port}",
+    )
+
+
+def create_database(postgres_url: str) -> str:
+    import psycopg
+
+    name = f"deploy_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return postgres_url.replace("/postgres?", f"/{name}?", 1)
+
+
+def drop_database(postgres_url: str, url: str) -> None:
+    import psycopg
+
+    name = re.search(r"/(deploy_\w+)\?", url)[1]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def start_stack(postgres_url: str, translations: Path | None = None) -> Stack:
+    for tool in (NGINX, WRK, "openssl"):
+        if not shutil.which(tool):
+            pytest.fail(f"{tool} is needed: run `make test-deploy` (installs wrk and nginx-light)")
+    workdir = Path(tempfile.mkdtemp(prefix="sozialberichte-deploy-"))
+    os.chmod(workdir, 0o755)  # nginx's workers (nobody) use the temp and cache directories
+    database_url = create_database(postgres_url)
+    secret_key = secrets.token_hex(32)
+    env = {
+        **os.environ,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "SOZIALBERICHTE_PROXY_FIX": "1",
+        "SOZIALBERICHTE_CATALOG_CHECK_SECONDS": "0.5",
+        "WEB_CONCURRENCY": "2",
+        "ACCESS_LOG": "",
+        "LOG_LEVEL": "warning",
+    }
+    if translations is not None:
+        env["SOZIALBERICHTE_TRANSLATIONS_DIR"] = str(translations)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "webapp:create_app()", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    instances = [Instance(name, env, workdir).start() for name in ("a", "b")]
+    certificate, key = make_certificate(workdir)
+    stack = Stack(
+        workdir,
+        database_url,
+        instances,
+        free_port(),
+        free_port(),
+        certificate,
+        secret_key=secret_key,
+    )
+    config = workdir / "nginx.conf"
+    config.write_text(nginx_config(stack, key))
+    try:
+        for instance in instances:
+            wait_until(instance.ready, 60, f"gunicorn {instance.name} answers")
+        stack.nginx = subprocess.Popen(
+            [NGINX, "-p", str(workdir), "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        wait_until(lambda: stack.get("/healthz").status == 200, 20, "nginx answers")
+    except BaseException:
+        stop_stack(stack, postgres_url)
+        raise
+    return stack
+
+
+def stop_stack(stack: Stack, postgres_url: str) -> None:
+    if stack.nginx is not None and stack.nginx.poll() is None:
+        stack.nginx.send_signal(signal.SIGQUIT)
+        try:
+            stack.nginx.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            stack.nginx.kill()
+            stack.nginx.wait()
+    for instance in stack.instances:
+        instance.stop()
+    drop_database(postgres_url, stack.database_url)
+    shutil.rmtree(stack.workdir, ignore_errors=True)

@@ -1,0 +1,109 @@
+"""Editors' area in a real browser: axe-core on every editor page (zero violations), login
+and editing with the keyboard, errors focused and announced."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+
+from webapp.db import db
+from webapp.editor.catalog import entry_key
+from webapp.editor.models import Editor
+from webapp.forms.models import store
+
+from .conftest import format_violations, run_axe
+from .fixtures_editor import PASSWORD, password_hash
+from .helpers import soup
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def live_editor(app, live_server):
+    """An editor account and one submission in the live server's database."""
+    with app.app_context():
+        if db.session.scalar(select(Editor).filter_by(name="browser")) is None:
+            db.session.add(Editor(name="browser", password_hash=password_hash(PASSWORD)))
+            db.session.commit()
+        store(
+            "kontakt",
+            {
+                "name": "",
+                "email": "a@example.org",
+                "subject": "Frage",
+                "message": "Eine Nachricht für den Eingang.",
+            },
+            "de",
+        )
+        msgid = app.extensions["sozialberichte.content"].get("/hilfen").title
+    return {"entry": f"/redaktion/leichte-sprache/eintrag/{entry_key(msgid)}"}
+
+
+def axe_failures(browser, label: str) -> dict:
+    results = run_axe(browser)
+    return {label: format_violations(results["violations"])} if results["violations"] else {}
+
+
+def wait_for(browser, condition, timeout=10):
+    return WebDriverWait(browser, timeout).until(condition)
+
+
+def test_editor_pages_pass_axe_and_work_with_the_keyboard(browser, live_server, live_editor):
+    base = live_server.url
+    browser.delete_all_cookies()
+    failures = {}
+    # The login page a visitor gets for any editor URL.
+    browser.get(base + "/redaktion/protokoll")
+    wait_for(browser, EC.presence_of_element_located((By.ID, "password")))
+    assert browser.current_url.startswith(base + "/redaktion/anmelden")
+    failures |= axe_failures(browser, "login")
+    # Log in with the keyboard only.
+    browser.find_element(By.ID, "name").send_keys("browser")
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    browser.switch_to.active_element.send_keys(PASSWORD, Keys.ENTER)
+    wait_for(browser, EC.url_to_be(base + "/redaktion/protokoll"))
+    # Every editor page, in the states an editor meets.
+    for label, path in (
+        ("overview", "/redaktion/"),
+        ("language", "/redaktion/leichte-sprache/"),
+        ("entries", "/redaktion/en/eintraege?status=translated"),
+        ("entry", live_editor["entry"]),
+        ("upload", "/redaktion/en/hochladen"),
+        ("inbox", "/redaktion/eingang"),
+    ):
+        browser.get(base + path)
+        assert browser.find_element(By.TAG_NAME, "h1").is_displayed()
+        failures |= axe_failures(browser, label)
+    # A save with a broken text: the error summary gets the focus, the result is announced.
+    browser.get(base + live_editor["entry"])
+    field = browser.find_element(By.ID, "msgstr-0")
+    current = field.get_attribute("value")
+    field.clear()
+    field.send_keys("Hilfe z. B. beim Lesen.")
+    browser.find_element(By.CSS_SELECTOR, "button[value='save']").send_keys(Keys.ENTER)
+    wait_for(browser, EC.presence_of_element_located((By.ID, "fehler")))
+    wait_for(browser, lambda b: b.switch_to.active_element.get_attribute("id") == "fehler")
+    wait_for(browser, lambda b: "Prüfung: 1 Fehler" in b.find_element(By.ID, "status").text)
+    failures |= axe_failures(browser, "entry with errors")
+    # Saving the unchanged text (the public page stays as it is) fills the audit log.
+    field = browser.find_element(By.ID, "msgstr-0")
+    field.clear()
+    field.send_keys(current)
+    browser.find_element(By.CSS_SELECTOR, "button[value='save']").send_keys(Keys.ENTER)
+    wait_for(browser, lambda b: "Gespeichert." in b.find_element(By.ID, "status").text)
+    browser.get(base + "/redaktion/protokoll")
+    assert browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    failures |= axe_failures(browser, "audit log")
+    assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
+
+
+def test_editor_pages_have_the_same_display_controls_as_the_public_pages(client, app):
+    public = soup(client.get("/hilfen").text).select_one(".service-bar")
+    login = soup(client.get("/redaktion/anmelden").text).select_one(".service-bar")
+    buttons = [b.get_text(" ", strip=True) for b in public.find_all("button")]
+    assert buttons, "the service bar has display buttons"
+    assert [b.get_text(" ", strip=True) for b in login.find_all("button")] == buttons
