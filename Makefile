@@ -108,7 +108,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 test: install-test assets catalogs browser postgres lint
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not deploy"
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
 test-deploy: install-test assets catalogs postgres loadtools

@@ -26,6 +26,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures_db",
     "tests.fixtures_navigation",
     "tests.fixtures_editor",
+    "tests.fixtures_deploy",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -68,7 +68,9 @@ def make_news_app(root):
     @app.route("/test-langsam")
     def _slow():
         time.sleep(SLOW_SECONDS)
-        return render_page("errors/error.html", error_title="Langsam", error_text=[])
+        response = render_page("errors/error.html", error_title="Langsam", error_text=[])
+        response.headers["Cache-Control"] = "no-store"  # slow every time (no page cache)
+        return response
 
     @app.route("/test-ohne-fragmente")
     def _whole_page_only():  # a view that does not use render_page()
@@ -89,3 +91,19 @@ def news_server(news_app):
     server = LiveServer(news_app).start()
     yield server
     server.stop()
+
+
+def assert_partial_answers_kept_apart(client, url: str, target: str) -> None:
+    """``url`` answers an htmx request for ``#target`` (a part of the page), an in-place
+    navigation and a direct load differently: whichever comes first, and whatever the page
+    cache of a production app kept, each gets its own answer (``Vary: HX-Target``)."""
+    from .helpers import soup
+
+    partial = {"HX-Request": "true", "HX-Target": target}
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    for _ in range(2):
+        for headers in (partial, boosted, {}):
+            response = client.get(url, headers=headers)
+            assert "HX-Target" in response.headers["Vary"]
+            has_heading = soup(response.data).find("h1") is not None
+            assert has_heading == (headers is not partial), headers

@@ -11,7 +11,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from webapp.db import db
-from webapp.editor.catalog import entry_key
+from webapp.editor import changes
+from webapp.editor.catalog import entry_key, load_view
 from webapp.editor.models import Editor
 from webapp.forms.models import store
 
@@ -40,7 +41,8 @@ def live_editor(app, live_server):
             "de",
         )
         msgid = app.extensions["sozialberichte.content"].get("/hilfen").title
-    return {"entry": f"/redaktion/leichte-sprache/eintrag/{entry_key(msgid)}"}
+    key = entry_key(msgid)
+    return {"entry": f"/redaktion/leichte-sprache/eintrag/{key}", "key": key}
 
 
 def axe_failures(browser, label: str) -> dict:
@@ -52,7 +54,9 @@ def wait_for(browser, condition, timeout=10):
     return WebDriverWait(browser, timeout).until(condition)
 
 
-def test_editor_pages_pass_axe_and_work_with_the_keyboard(browser, live_server, live_editor):
+def test_editor_pages_pass_axe_and_work_with_the_keyboard(
+    browser, live_server, live_editor, app, tmp_path
+):
     base = live_server.url
     browser.delete_all_cookies()
     failures = {}
@@ -98,6 +102,22 @@ def test_editor_pages_pass_axe_and_work_with_the_keyboard(browser, live_server, 
     browser.get(base + "/redaktion/protokoll")
     assert browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     failures |= axe_failures(browser, "audit log")
+    # Someone else saves while this page is open: the conflict page.
+    browser.get(base + live_editor["entry"])
+    with app.test_request_context("/redaktion/"):
+        entry = load_view("de@ls").get(live_editor["key"])
+        changes.save("de@ls", entry, entry.msgstr, False, "jemand anderes")
+    browser.find_element(By.CSS_SELECTOR, "button[value='save']").send_keys(Keys.ENTER)
+    wait_for(browser, EC.presence_of_element_located((By.ID, "konflikt")))
+    failures |= axe_failures(browser, "entry with conflict")
+    # A broken .po upload: rejected, reported.
+    broken = tmp_path / "kaputt.po"
+    broken.write_bytes(b'msgid "offen\n')
+    browser.get(base + "/redaktion/en/hochladen")
+    browser.find_element(By.ID, "file").send_keys(str(broken))
+    browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type='submit']").click()
+    wait_for(browser, EC.presence_of_element_located((By.ID, "fehler")))
+    failures |= axe_failures(browser, "upload rejected")
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
 
 

@@ -93,7 +93,7 @@ def test_overview_counts_per_language_and_file_follow_a_save(editor_client, edit
     }
     assert set(rows) == {"Leichte Sprache", "English"}
     assert rows["English"][2].startswith(f"{len(untranslated)} (")
-    assert rows["English"][4] == str(total)
+    assert rows["English"][5] == str(total)
     assert rows["English"][0].endswith("%)")
     language = soup(editor_client.get("/redaktion/en/").text)
     files = [th.get_text(" ", strip=True) for th in language.select("tbody th")]

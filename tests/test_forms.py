@@ -387,12 +387,15 @@ def test_a_request_over_the_size_limit_is_a_translated_413(forms_app, forms_clie
     assert len(stored(forms_app)) == before
 
 
-def test_posts_are_rate_limited_per_client_with_a_translated_429():
+def test_posts_are_rate_limited_per_client_with_a_translated_429(caplog):
     app = make_app(FORMS_RATE_LIMIT="2 per minute")
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.23"
     for _ in range(2):
         assert submit(client, "kontakt").status_code == 303
-    response = submit(client, "kontakt", prefix="/en", message="Third <message>")
+    with caplog.at_level(logging.INFO):
+        response = submit(client, "kontakt", prefix="/en", message="Third <message>")
+    assert "exceeded" in caplog.text and "198.51.100.23" not in caplog.text
     assert response.status_code == 429
     page = soup(response.data)
     assert page.find("h1").get_text(strip=True) == translated(app, "en", "Zu viele Anfragen")

@@ -29,19 +29,32 @@ def active_id(driver) -> str:
     return driver.execute_script("return document.activeElement && document.activeElement.id")
 
 
+def open_with_htmx(driver, url):
+    """Loads ``url``, waits for htmx and marks the document, to tell a swap from a load."""
+    driver.get(url)
+    wait_for(driver, "return window.htmx !== undefined")
+    driver.execute_script("window.__samePage = true")
+
+
+def still_same_page(driver) -> bool:
+    return driver.execute_script("return window.__samePage === true")
+
+
+def submit_form(driver):
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+
+
 def assert_no_axe_violations(driver):
     violations = run_axe(driver)["violations"]
     assert violations == [], format_violations(violations)
 
 
 def test_with_htmx_errors_appear_in_place_focused_announced_and_accessible(browser, forms_server):
-    browser.get(forms_server.url + "/kontakt")
-    wait_for(browser, "return window.htmx !== undefined")
-    browser.execute_script("window.__samePage = true")
+    open_with_htmx(browser, forms_server.url + "/kontakt")
     browser.find_element(By.ID, "email").send_keys("erika@")
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    submit_form(browser)
     wait_for(browser, "return document.title.startsWith('Fehler: ')")
-    assert browser.execute_script("return window.__samePage === true"), "not swapped in place"
+    assert still_same_page(browser), "not swapped in place"
     assert browser.title == "Fehler: Kontakt – Sozialberichte NRW"
     wait_for(browser, "return document.activeElement.id === 'fehler'")
     status = "return document.getElementById('status').textContent.trim()"
@@ -57,7 +70,7 @@ def test_with_htmx_errors_appear_in_place_focused_announced_and_accessible(brows
 def test_without_javascript_the_error_page_is_focused_on_its_summary(browser_nojs, forms_server):
     browser_nojs.get(forms_server.url + "/sozialberichte/bestellen")
     browser_nojs.find_element(By.ID, "postcode").send_keys("123")
-    browser_nojs.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    submit_form(browser_nojs)
     WebDriverWait(browser_nojs, 10).until(lambda d: d.title.startswith("Fehler: "))
     assert browser_nojs.title == "Fehler: Sozialbericht bestellen – Sozialberichte NRW"
     focused = browser_nojs.switch_to.active_element
@@ -89,7 +102,7 @@ def test_without_javascript_a_sent_form_redirects_to_its_confirmation(browser_no
     browser_nojs.get(forms_server.url + "/barriere-melden?seite=/hilfen")
     assert browser_nojs.find_element(By.ID, "page").get_attribute("value") == "/hilfen"
     browser_nojs.find_element(By.ID, "description").send_keys("Der Fokus ist nicht sichtbar.")
-    browser_nojs.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    submit_form(browser_nojs)
     WebDriverWait(browser_nojs, 10).until(lambda d: d.current_url.endswith("/bestaetigung"))
     strong = ".confirmation__reference strong"
     reference = browser_nojs.find_element(By.CSS_SELECTOR, strong).text
@@ -99,13 +112,12 @@ def test_without_javascript_a_sent_form_redirects_to_its_confirmation(browser_no
 
 
 def test_with_htmx_a_sent_form_loads_its_confirmation(browser, forms_server):
-    browser.get(forms_server.url + "/en/kontakt")
-    wait_for(browser, "return window.htmx !== undefined")
+    open_with_htmx(browser, forms_server.url + "/en/kontakt")
     browser.find_element(By.ID, "email").send_keys("erika@beispiel.de")
     browser.find_element(By.ID, "subject").send_keys("Question")
     browser.find_element(By.ID, "message").send_keys("When is the next report due?")
     browser.find_element(By.ID, "consent").click()
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    submit_form(browser)
     WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/en/kontakt/bestaetigung"))
     assert browser.find_element(By.CSS_SELECTOR, ".confirmation__reference strong").text
 
@@ -114,13 +126,11 @@ def test_with_htmx_the_database_down_page_replaces_the_form_and_shows_the_text(b
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing/db.sqlite3")
     server = LiveServer(app).start()
     try:
-        browser.get(server.url + "/barriere-melden?seite=/")
-        wait_for(browser, "return window.htmx !== undefined")
-        browser.execute_script("window.__samePage = true")
+        open_with_htmx(browser, server.url + "/barriere-melden?seite=/")
         browser.find_element(By.ID, "description").send_keys("Das Menü <nav> klemmt.")
-        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        submit_form(browser)
         wait_for(browser, "return document.activeElement.tagName === 'H1'")
-        assert browser.execute_script("return window.__samePage === true")
+        assert still_same_page(browser)
         heading = browser.switch_to.active_element.text
         assert heading == "Ihre Angaben konnten nicht gespeichert werden"
         values = [dd.text for dd in browser.find_elements(By.CSS_SELECTOR, "main dd")]
@@ -128,3 +138,20 @@ def test_with_htmx_the_database_down_page_replaces_the_form_and_shows_the_text(b
         assert browser.title.startswith("Fehler: ")
     finally:
         server.stop()
+
+
+def test_a_form_reached_in_place_works_and_names_the_page_the_visitor_came_from(
+    browser, forms_server
+):
+    open_with_htmx(browser, forms_server.url + "/barrierefreiheit")
+    browser.find_element(By.CSS_SELECTOR, "main a[href='/barriere-melden']").click()
+    wait_for(browser, "return document.title.startsWith('Barriere melden')")
+    assert still_same_page(browser), "the link loads in place"
+    page_field = browser.find_element(By.ID, "page")
+    assert page_field.get_attribute("value") == "/barrierefreiheit"
+    assert page_field.value_of_css_property("display") == "block", "forms.css applies"
+    page_field.clear()
+    submit_form(browser)
+    wait_for(browser, "return document.activeElement.id === 'fehler'")
+    assert still_same_page(browser)
+    assert browser.title == "Fehler: Barriere melden – Sozialberichte NRW"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .fixtures_navigation import NEWS_2023, NEWS_COUNT
+from .fixtures_navigation import NEWS_2023, NEWS_COUNT, assert_partial_answers_kept_apart
 from .helpers import soup
 
 HX = {"HX-Request": "true", "HX-Boosted": "true", "HX-Current-URL": "http://localhost/"}
@@ -176,6 +176,10 @@ def test_year_filter_works_as_plain_form_and_in_place(news_app):
     assert len(rest) == NEWS_COUNT - NEWS_2023 - 10
     # A year without items is ignored rather than an error.
     assert len(titles(client.get("/aktuelles/?jahr=1999").data)) == 10
+
+
+def test_load_more_and_page_fragments_are_never_mixed_up(news_app):
+    assert_partial_answers_kept_apart(news_app.test_client(), "/aktuelles/?seite=2", "liste")
 
 
 def test_real_news_list_shows_its_one_item_without_paging(client):

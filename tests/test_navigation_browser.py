@@ -115,6 +115,11 @@ def test_in_place_navigation_back_and_forward(browser, live_server):
     assert browser.execute_script(
         "return [...document.querySelectorAll('footer [aria-current]')].map(e => e.textContent)"
     ) == ["Impressum"]
+    # A reload of an address reached in place is the whole page.
+    browser.refresh()
+    wait(browser, lambda d: not not_reloaded(d))
+    assert browser.title == "Impressum – Sozialberichte NRW"
+    assert browser.find_element(By.CSS_SELECTOR, "header nav.service-bar").is_displayed()
 
 
 def test_not_found_page_in_place(browser, news_server):
@@ -127,6 +132,9 @@ def test_not_found_page_in_place(browser, news_server):
 
 
 def test_downloads_feeds_and_language_links_load_normally(browser, live_server):
+    open_page(browser, live_server.url + "/veranstaltungen/sozialkonferenz-ruhr-2019")
+    ics = browser.find_element(By.CSS_SELECTOR, "main a[href$='.ics']")
+    assert ics.get_attribute("hx-boost") == "false"  # a download, never fetched by htmx
     open_page(browser, live_server.url + "/aktuelles/")
     follow(browser, "main a[href='/aktuelles/feed.xml']")
     wait(browser, lambda d: d.current_url.endswith("/aktuelles/feed.xml"))

@@ -7,6 +7,7 @@ import pytest
 
 from webapp.search import match_expression, terms
 
+from .fixtures_navigation import assert_partial_answers_kept_apart
 from .helpers import soup
 
 BAD_QUERIES = [
@@ -136,6 +137,10 @@ def test_search_as_you_type_gets_only_the_results(client):
     count = page.select_one(".search-results__count").get_text()
     status = page.find(id="status")
     assert status["hx-swap-oob"] == "innerHTML" and status.get_text() == count
+
+
+def test_results_and_page_fragments_are_never_mixed_up(news_app):
+    assert_partial_answers_kept_apart(news_app.test_client(), "/suche?q=Meldung", "suchergebnisse")
 
 
 def test_search_form_in_header_and_page_is_plain_get(client):

@@ -4,7 +4,8 @@ once per process and reused for every visitor who would get the same page.
 The key (:func:`page_key`) is everything a public page depends on: scheme, host and the full
 URL (language prefix, path, query), the display preference as it is normalised into
 ``g.html_classes`` (``webapp/display.py``), ``HX-Request`` / ``HX-History-Restore-Request``
-(whole page or fragments, ``webapp/fragments.py``) and the language the browser prefers (only
+(whole page or fragments, ``webapp/fragments.py``), ``HX-Target`` (a list's next items, the
+search results alone) and the language the browser prefers (only
 the German start page uses it, for its offer of the English version). Content is loaded once at
 start-up and never changes at runtime; translations do: when an editor's change bumps the
 catalog revision (``webapp/editor/runtime.py``) or the catalogs are reloaded, the whole cache is
@@ -33,7 +34,7 @@ EXTENSION_KEY = "sozialberichte.page_cache"
 CATALOGS_KEY = "sozialberichte.catalogs"  # webapp/i18n: replaced by reload_catalogs()
 REVISION_KEY = "sozialberichte.catalog_revision"  # webapp/editor/runtime.py
 #: Request headers a cached page may vary on: the key covers each of them.
-KEYED_VARY = frozenset({"cookie", "hx-request", "accept-language", "accept-encoding"})
+KEYED_VARY = frozenset({"cookie", "hx-request", "hx-target", "accept-language", "accept-encoding"})
 EXCLUDED_PREFIXES = ("/redaktion/",)
 #: Offered by the German start page (``webapp/i18n.language_offer``).
 OFFER_CODES = ("de", "en")
@@ -109,6 +110,7 @@ def page_key() -> tuple:
         tuple(getattr(g, "html_classes", ()) or ()),
         headers.get("HX-Request") == "true",
         headers.get("HX-History-Restore-Request") == "true",
+        headers.get("HX-Target"),  # the list's "load more", the search's results
         request.accept_languages.best_match(OFFER_CODES),
     )
 

@@ -84,9 +84,13 @@ def authenticate(name: str, password: str) -> Editor | None:
     editor = db.session.scalar(select(Editor).filter_by(name=name))
     valid = check_password_hash(editor.password_hash if editor else _DUMMY_HASH, password)
     success = bool(editor and valid)
+    record_attempt(name, success)
+    return editor if success else None
+
+
+def record_attempt(name: str, success: bool) -> None:
     db.session.add(LoginAttempt(name=name[:80], client=client_address(), success=success))
     db.session.commit()
-    return editor if success else None
 
 
 def log_in(editor: Editor) -> None:

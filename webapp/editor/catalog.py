@@ -240,15 +240,19 @@ def merged_catalog(code: str, changes: dict[str, Entry] | None = None) -> Catalo
             merged = read_po(handle, locale=code)
     else:
         merged = Catalog(locale=code, fuzzy=False)
-    view = load_view(code)
-    for entry in view.entries:
-        if changes and entry.key in changes:
-            entry = changes[entry.key]
-        if not entry.overridden and not (changes and entry.key in changes):
+    for message in merged:  # `#| msgid` as babel read it back: the real thing again
+        if message.id and any(c.startswith("|") for c in message.user_comments):
+            previous = previous_msgid(message) if message.fuzzy else None
+            message.previous_id = [previous] if previous else []
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    changes = changes or {}
+    for entry in load_view(code).entries:
+        entry = changes.get(entry.key, entry)
+        if not entry.overridden:
             continue
-        message_id = (entry.msgid, entry.msgid_plural) if entry.plural else entry.msgid
-        message = merged.get(message_id if not entry.plural else entry.msgid, entry.msgctxt)
+        message = merged.get(entry.msgid, entry.msgctxt)
         if message is None:
+            message_id = (entry.msgid, entry.msgid_plural) if entry.plural else entry.msgid
             message = merged.add(message_id, context=entry.msgctxt, locations=entry.locations)
         message.string = tuple(entry.msgstr) if entry.plural else entry.msgstr[0]
         message.flags.discard("fuzzy")
@@ -256,7 +260,6 @@ def merged_catalog(code: str, changes: dict[str, Entry] | None = None) -> Catalo
             message.flags.add("fuzzy")
         else:  # reviewed: the old source is no longer of interest
             message.previous_id = []
-            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     return merged
 
 

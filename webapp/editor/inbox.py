@@ -17,7 +17,7 @@ from ..forms.definitions import FORMS
 from ..forms.models import Submission
 from ..fragments import render_page
 from .models import SubmissionDone
-from .views import PER_PAGE, _checked_action, bp
+from .views import PER_PAGE, _checked_action, bp, paging
 
 KINDS = {
     "bestellung": _l("Bestellung"),
@@ -60,9 +60,7 @@ def inbox():
     if show not in {"offen", "erledigt", "alle"}:
         show = "offen"
     total = db.session.scalar(select(func.count()).select_from(_rows(show).subquery()))
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    page = request.args.get("seite", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    page, pages = paging(total)
     items = db.session.execute(_rows(show).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     g.breadcrumb.append({"path": "/redaktion/eingang", "label": _l("Eingang")})
     return render_page(

@@ -111,7 +111,7 @@ def login():
                 minutes=minutes,
             )
             status = 429
-            auth.authenticate(name, "")  # recorded as a failure, never a login
+            auth.record_attempt(name, success=False)  # counts for the client's rate limit
         elif (editor := auth.authenticate(name, form.password.data)) is not None:
             auth.log_in(editor)
             return redirect(_safe_next(form.next.data), 303)
@@ -172,6 +172,13 @@ def page_links(entry: Entry, code: str) -> list[dict]:
             href = site_root() + BY_CODE[code].prefix + doc.path
             found.append({"file": name, "doc": doc, "href": href})
     return found
+
+
+def paging(total: int) -> tuple[int, int]:
+    """``(page, pages)``: the page asked for in ``?seite=``, kept within the range."""
+    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    asked = request.args.get("seite", "1")
+    return (min(max(int(asked), 1), pages) if asked.isdigit() else 1), pages
 
 
 def stats(entries: list[Entry]) -> dict:
@@ -310,9 +317,7 @@ def entries(slug: str):
     code = _language(slug)
     view = load_view(code)
     found = filtered(view.entries, request.args)
-    pages = max(1, (len(found) + PER_PAGE - 1) // PER_PAGE)
-    page = request.args.get("seite", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    page, pages = paging(len(found))
     shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
     kept = list_args(request.args)
     files = sorted({name for entry in view.entries for name in entry.files})
@@ -442,9 +447,7 @@ def _next_key(entries: list[Entry], key: str, args) -> str | None:
 @bp.route("/protokoll")
 def audit_log():
     total = db.session.scalar(select(func.count(AuditEntry.id)))
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    page = request.args.get("seite", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    page, pages = paging(total)
     items = db.session.scalars(
         select(AuditEntry)
         .order_by(AuditEntry.id.desc())

@@ -8,6 +8,8 @@ is the remote address, which :mod:`webapp.security` takes from the trusted rever
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,6 +19,21 @@ from wtforms.validators import ValidationError
 #: Sends per client and form page; several forms of one office behind one address still fit.
 DEFAULT_RATE_LIMIT = "5 per minute;30 per hour"
 EXTENSION = "sozialberichte.limiter"
+
+
+class HideClientAddress(logging.Filter):
+    """Flask-Limiter logs a breach with the client's address (its key): log it without."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("ratelimit ") and isinstance(record.args, tuple):
+            record.args = tuple("-" if i == 1 else a for i, a in enumerate(record.args))
+        return True
+
+
+def _hide_client_addresses() -> None:
+    logger = logging.getLogger("flask-limiter")
+    if not any(isinstance(f, HideClientAddress) for f in logger.filters):
+        logger.addFilter(HideClientAddress())
 
 
 def forms_rate_limit() -> str:
@@ -31,6 +48,7 @@ def init_limiter(app: Flask, bp: Blueprint, on_breach) -> Limiter:
     limiter = Limiter(get_remote_address, app=app, key_prefix="forms")
     limiter.limit(forms_rate_limit, methods=["POST"], on_breach=on_breach)(bp)
     app.extensions[EXTENSION] = limiter
+    _hide_client_addresses()
     return limiter
 
 

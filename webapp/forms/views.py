@@ -100,6 +100,14 @@ NOT_SAVED = {
     ),
 }
 
+#: Endpoint → (form, content document's path).
+FORM_PAGES = {
+    "forms.bestellen": (OrderForm, "/sozialberichte/bestellen"),
+    "forms.kontakt": (ContactForm, "/kontakt"),
+    "forms.barriere_melden": (BarrierForm, "/barriere-melden"),
+}
+
+
 #: Per form: the heading above the fields, the send button, the confirmation.
 TEXTS = {
     "bestellung": {
@@ -131,7 +139,8 @@ TEXTS = {
 }
 
 
-def _form_page(form_class: type[PortalForm], path: str, prefill=None):
+def _form_page(prefill=None):
+    form_class, path = FORM_PAGES[request.endpoint]
     doc = _document(path)
     form = _bind(form_class)
     if request.method == "GET" and prefill:
@@ -151,7 +160,7 @@ def _form_page(form_class: type[PortalForm], path: str, prefill=None):
                 log.error("%s form: not stored, database error %s", form.kind, type(error).__name__)
                 return _not_saved("unavailable", form, doc)
             session[CONFIRMATION_KEY] = {"kind": form.kind, "reference": reference}
-            target = url_for(f"forms.{request.endpoint.split('.')[-1]}_bestaetigung")
+            target = url_for(request.endpoint + "_bestaetigung")
             if wants_fragments():
                 response = make_response("", 200)
                 response.headers["HX-Redirect"] = target
@@ -236,17 +245,17 @@ def _prefill_page(form: BarrierForm) -> None:
 
 @bp.route("/sozialberichte/bestellen", methods=["GET", "POST"])
 def bestellen():
-    return _form_page(OrderForm, "/sozialberichte/bestellen")
+    return _form_page()
 
 
 @bp.route("/kontakt", methods=["GET", "POST"])
 def kontakt():
-    return _form_page(ContactForm, "/kontakt")
+    return _form_page()
 
 
 @bp.route("/barriere-melden", methods=["GET", "POST"])
 def barriere_melden():
-    return _form_page(BarrierForm, "/barriere-melden", prefill=_prefill_page)
+    return _form_page(prefill=_prefill_page)
 
 
 @bp.route("/sozialberichte/bestellen/bestaetigung")
@@ -262,14 +271,6 @@ def kontakt_bestaetigung():
 @bp.route("/barriere-melden/bestaetigung")
 def barriere_melden_bestaetigung():
     return _confirmation("barriere", "forms.barriere_melden")
-
-
-#: Endpoint → (form, content path), for the rate limiter's page.
-FORM_PAGES = {
-    "forms.bestellen": (OrderForm, "/sozialberichte/bestellen"),
-    "forms.kontakt": (ContactForm, "/kontakt"),
-    "forms.barriere_melden": (BarrierForm, "/barriere-melden"),
-}
 
 
 @bp.after_request

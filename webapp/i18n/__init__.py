@@ -3,6 +3,17 @@
 The language comes from the URL prefix alone (``/``, ``/leichte-sprache/…``, ``/en/…``).
 :class:`LocalePrefixMiddleware` moves a known prefix from ``PATH_INFO`` to ``SCRIPT_NAME``,
 so every route is defined once and ``url_for`` builds links inside the visitor's language.
+
+Catalogs: ``translations/<locale>/LC_MESSAGES/messages.mo`` (built by ``make catalogs``),
+``de@ls`` with the German catalog behind it. Content blocks are checked with
+:func:`is_translated` and shown in German, marked ``lang="de"``, where the language's own
+catalog lacks them (fuzzy entries are not compiled, so they count as missing). An interface
+string without translation ends in :class:`MissingTranslation`: German text, a log line, and
+the layout's notice that parts of the page are not translated yet.
+
+Also here: the language switch's links (:func:`language_links`), ``<link rel="alternate"
+hreflang>`` (:func:`alternate_links`), the English offer on the German start page
+(:func:`language_offer`), and ``flask translations …`` (:mod:`webapp.i18n.cli`).
 """
 
 from __future__ import annotations

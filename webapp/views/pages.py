@@ -115,8 +115,11 @@ def page(path: str):
     elif doc.meta.get("list") in LISTS:
         context["paging"] = paging_for(LISTS[doc.meta["list"]])
         if request.htmx and request.htmx.target == LIST_TARGET:
-            return more_items("pages/list.html", context)
-        template = "list"
+            response = more_items("pages/list.html", context)
+        else:
+            response = render_page("pages/list.html", **context)
+        response.vary.add("HX-Target")  # "Weitere … laden" gets another answer
+        return response
     if template:
         return render_page(f"pages/{template}.html", **context)
     return render_page(TEMPLATES[doc.kind], **context)

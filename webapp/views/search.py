@@ -54,5 +54,9 @@ def search():
         ]
         response = make_response("\n".join(parts))
         response.vary.add("HX-Request")
-        return response
-    return render_page(TEMPLATE, **context)
+    else:
+        response = render_page(TEMPLATE, **context)
+    # The answer depends on HX-Target too (results alone or the page): never mix them up in
+    # a cache (the page cache, webapp/caching.py, does not store what varies on it).
+    response.vary.add("HX-Target")
+    return response

@@ -1,10 +1,12 @@
 """The production set-up on loopback for the deployment, load and fault tests: one PostgreSQL,
 two portal instances under gunicorn (``deploy/gunicorn.conf.py``), Debian's nginx in front
-(``deploy/nginx.conf.template``) with TLS from a throw-away certificate."""
+(``deploy/nginx.conf.template``) with TLS from a throw-away certificate (fixture
+``deploy_stack``), and wrk (``run_wrk``, the parser of ``scripts/bench.py``)."""
 
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import re
 import secrets
@@ -12,7 +14,6 @@ import shutil
 import signal
 import socket
 import ssl
-import string
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,22 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _bench_module()
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: str | None = None, threads=2):
+    """wrk's figures (requests/s, p50/p99, requests, non-2xx/3xx plus socket errors)."""
+    return bench.wrk(url, seconds, connections, script=script, threads=threads)[0]
 
 
 def free_port() -> int:
@@ -132,6 +149,7 @@ class Stack:
     http_port: int
     https_port: int
     certificate: Path
+    env: dict = field(default_factory=dict)
     nginx: subprocess.Popen | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
 
@@ -196,8 +214,10 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 
 
 def nginx_config(stack: Stack, key: Path) -> str:
-    template = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text())
-    return template.substitute(
+    """The template with its ``${NAME}`` placeholders filled in (as ``envsubst`` with a list of
+    names does: nginx's own ``$variables`` stay)."""
+    text = (ROOT / "deploy" / "nginx.conf.template").read_text()
+    values = dict(
         RUNTIME_DIR=str(stack.workdir),
         SERVER_NAME=f"127.0.0.1:{stack.https_port}",
         LISTEN_HTTP=f"127.0.0.1:{stack.http_port}",
@@ -207,6 +227,9 @@ def nginx_config(stack: Stack, key: Path) -> str:
         UPSTREAM_A=f"127.0.0.1:{stack.instances[0].port}",
         UPSTREAM_B=f"127.0.0.1:{stack.instances[1].port}",
     )
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    return text
 
 
 def create_database(postgres_url: str) -> str:
@@ -254,8 +277,8 @@ def start_stack(postgres_url: str, translations: Path | None = None) -> Stack:
         capture_output=True,
         timeout=120,
     )
-    instances = [Instance(name, env, workdir).start() for name in ("a", "b")]
     certificate, key = make_certificate(workdir)
+    instances = [Instance(name, env, workdir) for name in ("a", "b")]
     stack = Stack(
         workdir,
         database_url,
@@ -263,18 +286,22 @@ def start_stack(postgres_url: str, translations: Path | None = None) -> Stack:
         free_port(),
         free_port(),
         certificate,
+        env=env,
         secret_key=secret_key,
     )
     config = workdir / "nginx.conf"
     config.write_text(nginx_config(stack, key))
     try:
         for instance in instances:
+            instance.start()
+        for instance in instances:
             wait_until(instance.ready, 60, f"gunicorn {instance.name} answers")
-        stack.nginx = subprocess.Popen(
-            [NGINX, "-p", str(workdir), "-c", str(config), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with (workdir / "nginx.out").open("w") as log:
+            stack.nginx = subprocess.Popen(
+                [NGINX, "-p", str(workdir), "-c", str(config), "-g", "daemon off;"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         wait_until(lambda: stack.get("/healthz").status == 200, 20, "nginx answers")
     except BaseException:
         stop_stack(stack, postgres_url)
@@ -294,3 +321,14 @@ def stop_stack(stack: Stack, postgres_url: str) -> None:
         instance.stop()
     drop_database(postgres_url, stack.database_url)
     shutil.rmtree(stack.workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def deploy_stack(postgres_url, tmp_path_factory):
+    """The whole set-up, once per test session (``make test-deploy``)."""
+    from .fixtures_editor import copy_catalogs
+
+    translations = copy_catalogs(tmp_path_factory.mktemp("deploy") / "translations")
+    stack = start_stack(postgres_url, translations)
+    yield stack
+    stop_stack(stack, postgres_url)
