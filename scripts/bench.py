@@ -65,69 +65,88 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+BIN = Path(sys.executable).parent
+
+
+def production_env(**extra) -> dict:
+    """The environment of a production instance: a random SECRET_KEY unless one is set."""
+    env = dict(os.environ)
+    env.setdefault("SECRET_KEY", secrets.token_hex(32))
+    env.update(ACCESS_LOG="", LOG_LEVEL="warning", **extra)
+    return env
+
+
+def migrate(env: dict) -> None:
+    """``flask db upgrade`` on the database of ``env``, as ``make run`` does."""
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "webapp:create_app()", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def stop_process(process: subprocess.Popen | None, sig=signal.SIGTERM, seconds=30) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class Server:
-    def __init__(self, workers: int):
+    """gunicorn with deploy/gunicorn.conf.py on a free port of 127.0.0.1 (``WEB_CONCURRENCY``
+    workers from ``env``)."""
+
+    def __init__(self, env: dict, app: str = "webapp:create_app()", pythonpath: str = ""):
         self.port = free_port()
-        self.workers = workers
+        self.env = env
+        self.app = app
+        self.pythonpath = pythonpath
+        self.workers = int(env["WEB_CONCURRENCY"])
         self.process: subprocess.Popen | None = None
-        self.log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
+        self.log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
 
     def start(self) -> Server:
-        env = dict(os.environ)
-        env.setdefault("SECRET_KEY", secrets.token_hex(32))
-        env.update(WEB_CONCURRENCY=str(self.workers), ACCESS_LOG="", LOG_LEVEL="warning")
-        # A database of its own, migrated as in production (make run).
-        self.database = tempfile.mkdtemp(prefix="bench-db-")
-        env["DATABASE_URL"] = f"sqlite:///{self.database}/bench.sqlite3"
-        bin_dir = Path(sys.executable).parent
-        subprocess.run(
-            [str(bin_dir / "flask"), "--app", "webapp:create_app()", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF)]
+        command += ["--bind", f"127.0.0.1:{self.port}"]
+        if self.pythonpath:
+            command += ["--pythonpath", self.pythonpath]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [
-                    str(bin_dir / "gunicorn"),
-                    "-c",
-                    str(GUNICORN_CONF),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--pythonpath",
-                    str(ROOT / "scripts"),
-                    "bench:bench_app()",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                [*command, self.app], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn did not start:\n" + self.log.read_text())
-            try:
-                if fetch(self.port, FLOOR_PATH).status == 200 and len(self.worker_pids()) == (
-                    self.workers
-                ):
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("gunicorn did not answer within 30 s")
+        return self
+
+    def ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+        try:
+            answers = fetch(self.port, "/healthz").status == 200
+        except OSError:
+            return False
+        return answers and len(self.worker_pids()) == self.workers
+
+    def wait_ready(self, seconds: float = 60) -> Server:
+        deadline = time.monotonic() + seconds
+        while not self.ready():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer within {seconds} s")
+            time.sleep(0.1)
+        return self
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+        stop_process(self.process)
         self.log.unlink(missing_ok=True)
-        shutil.rmtree(self.database, ignore_errors=True)
 
 
 def rss_kib(pid: int) -> int:
@@ -312,8 +331,14 @@ def main(argv=None) -> int:
 
     load_before = os.getloadavg()
     started = dt.datetime.now(dt.UTC)
-    server = Server(args.workers).start()
+    database = tempfile.mkdtemp(prefix="bench-db-")  # migrated as in production (make run)
+    env = production_env(
+        WEB_CONCURRENCY=str(args.workers), DATABASE_URL=f"sqlite:///{database}/bench.sqlite3"
+    )
+    migrate(env)
+    server = Server(env, "bench:bench_app()", str(ROOT / "scripts")).start()
     try:
+        server.wait_ready()
         port = server.port
         base = f"http://127.0.0.1:{port}"
         event = event_path(port)
@@ -361,6 +386,7 @@ def main(argv=None) -> int:
             raise SystemExit("a worker was replaced during the memory run")
     finally:
         server.stop()
+        shutil.rmtree(database, ignore_errors=True)
     finished = dt.datetime.now(dt.UTC)
     load_after = os.getloadavg()
 

@@ -12,7 +12,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -26,7 +25,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
@@ -40,17 +38,12 @@ def _bench_module():
 
 
 bench = _bench_module()
+BIN = bench.BIN
 
 
 def run_wrk(url: str, seconds: int, connections: int, script: str | None = None, threads=2):
     """wrk's figures (requests/s, p50/p99, requests, non-2xx/3xx plus socket errors)."""
     return bench.wrk(url, seconds, connections, script=script, threads=threads)[0]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, seconds: float, what: str) -> None:
@@ -82,76 +75,16 @@ class Reply:
         return jar
 
 
-class Instance:
-    """One portal under gunicorn on 127.0.0.1."""
-
-    def __init__(self, name: str, env: dict, workdir: Path):
-        self.name = name
-        self.port = free_port()
-        self.env = env
-        self.log = workdir / f"gunicorn-{name}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Instance:
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "-c",
-                    str(ROOT / "deploy" / "gunicorn.conf.py"),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "webapp:create_app()",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        return self
-
-    def ready(self) -> bool:
-        if self.process.poll() is not None:
-            raise AssertionError(f"gunicorn {self.name} exited:\n{self.log.read_text()[-3000:]}")
-        workers = len(self.worker_pids())
-        return workers == int(self.env["WEB_CONCURRENCY"]) and plain_get(self.port) == 200
-
-    def worker_pids(self) -> list[int]:
-        pid = self.process.pid
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def plain_get(port: int, path: str = "/healthz") -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
 @dataclass
 class Stack:
     workdir: Path
     database_url: str
-    instances: list[Instance]
+    instances: list[bench.Server]
     http_port: int
     https_port: int
     certificate: Path
     env: dict = field(default_factory=dict)
     nginx: subprocess.Popen | None = None
-    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
 
     @property
     def origin(self) -> str:
@@ -256,38 +189,26 @@ def start_stack(postgres_url: str, translations: Path | None = None) -> Stack:
     workdir = Path(tempfile.mkdtemp(prefix="sozialberichte-deploy-"))
     os.chmod(workdir, 0o755)  # nginx's workers (nobody) use the temp and cache directories
     database_url = create_database(postgres_url)
-    secret_key = secrets.token_hex(32)
-    env = {
-        **os.environ,
-        "SECRET_KEY": secret_key,
-        "DATABASE_URL": database_url,
-        "SOZIALBERICHTE_PROXY_FIX": "1",
-        "SOZIALBERICHTE_CATALOG_CHECK_SECONDS": "0.5",
-        "WEB_CONCURRENCY": "2",
-        "ACCESS_LOG": "",
-        "LOG_LEVEL": "warning",
-    }
+    env = bench.production_env(
+        DATABASE_URL=database_url,
+        SOZIALBERICHTE_PROXY_FIX="1",
+        SOZIALBERICHTE_CATALOG_CHECK_SECONDS="0.5",
+        WEB_CONCURRENCY="2",
+    )
+    env["SECRET_KEY"] = secrets.token_hex(32)  # one key for both instances
     if translations is not None:
         env["SOZIALBERICHTE_TRANSLATIONS_DIR"] = str(translations)
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "webapp:create_app()", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    bench.migrate(env)
     certificate, key = make_certificate(workdir)
-    instances = [Instance(name, env, workdir) for name in ("a", "b")]
+    instances = [bench.Server(env) for _ in range(2)]
     stack = Stack(
         workdir,
         database_url,
         instances,
-        free_port(),
-        free_port(),
+        bench.free_port(),
+        bench.free_port(),
         certificate,
         env=env,
-        secret_key=secret_key,
     )
     config = workdir / "nginx.conf"
     config.write_text(nginx_config(stack, key))
@@ -295,7 +216,7 @@ def start_stack(postgres_url: str, translations: Path | None = None) -> Stack:
         for instance in instances:
             instance.start()
         for instance in instances:
-            wait_until(instance.ready, 60, f"gunicorn {instance.name} answers")
+            instance.wait_ready()
         with (workdir / "nginx.out").open("w") as log:
             stack.nginx = subprocess.Popen(
                 [NGINX, "-p", str(workdir), "-c", str(config), "-g", "daemon off;"],
@@ -310,13 +231,7 @@ def start_stack(postgres_url: str, translations: Path | None = None) -> Stack:
 
 
 def stop_stack(stack: Stack, postgres_url: str) -> None:
-    if stack.nginx is not None and stack.nginx.poll() is None:
-        stack.nginx.send_signal(signal.SIGQUIT)
-        try:
-            stack.nginx.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            stack.nginx.kill()
-            stack.nginx.wait()
+    bench.stop_process(stack.nginx, signal.SIGQUIT)  # nginx's graceful stop
     for instance in stack.instances:
         instance.stop()
     drop_database(postgres_url, stack.database_url)

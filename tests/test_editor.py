@@ -146,6 +146,11 @@ def test_a_change_without_csrf_token_is_refused_and_changes_nothing(editor_clien
     url = f"/redaktion/leichte-sprache/eintrag/{key_of(msgid)}"
     response = editor_client.post(url, data={"version": 0, "msgstr-0": "Neu", "action": "save"})
     assert response.status_code == 400
+    # The editor's text is not lost (an expired session looks the same).
+    page = soup(response.text)
+    assert page.find("textarea", id="msgstr-0").get_text() == "Neu"
+    assert "Sitzung ist abgelaufen" in page.select_one(".error-summary").get_text()
+    assert editor_client.post("/redaktion/abmelden").status_code == 400
     with editor_app.app_context():
         assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
 
@@ -193,3 +198,43 @@ def test_flask_editor_add_asks_for_the_password_twice_and_stores_a_strong_hash(e
     assert again.exit_code != 0
     client = editor_app.test_client()
     assert log_in(client, name="neu", password="ein gutes Passwort 1").status_code == 303
+
+
+def test_every_editor_page_is_valid_html_for_a_logged_in_editor(editor_client, editor_app):
+    import html5lib
+
+    pages = 0
+    for method, url in editor_urls(editor_app):
+        if method != "GET":
+            continue
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        if response.mimetype != "text/html":
+            continue
+        pages += 1
+        html5lib.HTMLParser(strict=True).parse(response.text)
+        assert soup(response.text).h1 is not None, url
+    assert pages >= 7
+
+
+def test_editor_pages_have_the_same_display_controls_as_the_public_pages(client, app):
+    public = soup(client.get("/hilfen").text).select_one(".service-bar")
+    login = soup(client.get("/redaktion/anmelden").text).select_one(".service-bar")
+    buttons = [b.get_text(" ", strip=True) for b in public.find_all("button")]
+    assert buttons, "the service bar has display buttons"
+    assert [b.get_text(" ", strip=True) for b in login.find_all("button")] == buttons
+
+
+def test_display_controls_on_an_editor_page_apply_and_return_to_it(editor_client):
+    page = soup(editor_client.get("/redaktion/protokoll").text)
+    form = page.find("button", id="anzeige-groesser").find_parent("form")
+    data = {i["name"]: i["value"] for i in form.find_all("input", type="hidden")}
+    assert data["zurueck"] == "/redaktion/protokoll"
+    response = editor_client.post(
+        form["action"], data=data, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/redaktion/protokoll"
+    again = editor_client.get(response.headers["Location"])
+    assert again.status_code == 200
+    assert soup(again.text).html.get("class")  # the larger text size is applied

@@ -18,7 +18,6 @@ from webapp.forms.models import store
 
 from .conftest import format_violations, run_axe
 from .fixtures_editor import PASSWORD, password_hash
-from .helpers import soup
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -119,11 +118,3 @@ def test_editor_pages_pass_axe_and_work_with_the_keyboard(
     wait_for(browser, EC.presence_of_element_located((By.ID, "fehler")))
     failures |= axe_failures(browser, "upload rejected")
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
-
-
-def test_editor_pages_have_the_same_display_controls_as_the_public_pages(client, app):
-    public = soup(client.get("/hilfen").text).select_one(".service-bar")
-    login = soup(client.get("/redaktion/anmelden").text).select_one(".service-bar")
-    buttons = [b.get_text(" ", strip=True) for b in public.find_all("button")]
-    assert buttons, "the service bar has display buttons"
-    assert [b.get_text(" ", strip=True) for b in login.find_all("button")] == buttons

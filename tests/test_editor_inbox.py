@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 
 from webapp.db import db
@@ -114,3 +115,20 @@ def test_delete_removes_the_submission(editor_client, editor_app):
     with editor_app.app_context():
         left = db.session.scalars(select(Submission.reference)).all()
     assert left == [refs["order"]]
+
+
+def test_a_new_submission_is_open_even_if_a_purged_done_one_had_its_id(editor_client, editor_app):
+    refs = add_submissions(editor_app)
+    with editor_app.app_context():
+        order = db.session.scalar(select(Submission).filter_by(reference=refs["order"]))
+        db.session.add(
+            SubmissionDone(submission_id=order.id, reference=order.reference, done_by="x")
+        )
+        db.session.commit()
+        # What `flask submissions purge` does: a bulk delete (SQLite does not cascade).
+        db.session.execute(sa_delete(Submission))
+        db.session.commit()
+        new = store("barriere", {"page": "/", "description": "Kontrast zu gering"}, "de")
+    page = soup(editor_client.get("/redaktion/eingang").text)
+    assert article(page, new) is not None  # listed as open
+    assert "offen" in article(page, new).select_one("dl").get_text()

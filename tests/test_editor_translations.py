@@ -412,6 +412,22 @@ def test_a_second_save_from_a_stale_page_is_refused_with_both_texts(editor_app):
     assert count(editor_app, AuditEntry) == 2
 
 
+def test_a_refused_text_keeps_the_loaded_version_so_a_later_save_is_still_checked(editor_app):
+    doc = hilfen(editor_app)
+    first, second = editor_app.test_client(), editor_app.test_client()
+    log_in(first)
+    log_in(second, name="redakteur", password=OTHER_PASSWORD)
+    stale = form_state(second.get(entry_url(LS, doc.title)).text)
+    assert save(first, LS, doc.title, "Fassung der ersten Person").status_code == 303
+    refused = save(second, LS, doc.title, "Hilfe z. B. hier.", state=stale)  # a hard rule
+    assert refused.status_code == 422
+    again = save(second, LS, doc.title, "Hilfe hier.", state=form_state(refused.text))
+    assert again.status_code == 409
+    assert h1_of(editor_app.test_client().get("/leichte-sprache/hilfen").text) == (
+        "Fassung der ersten Person"
+    )
+
+
 def test_undo_restores_the_old_text_as_a_new_audited_change(editor_client, editor_app):
     doc = hilfen(editor_app)
     public = editor_app.test_client()

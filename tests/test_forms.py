@@ -263,6 +263,8 @@ def test_a_valid_form_is_stored_then_redirected_to_its_confirmation(forms_app, f
     assert confirmation.status_code == 200
     page = soup(confirmation.data)
     assert page.find("h1").get_text(strip=True) == "Ihre Bestellung ist eingegangen"
+    current = page.select_one('.breadcrumb [aria-current="page"]')
+    assert current.get_text(strip=True) == "Ihre Bestellung ist eingegangen"
     assert page.find(class_="confirmation__reference").strong.get_text() == row.reference
     assert confirmation.headers["Cache-Control"] == "no-store"
     again = forms_client.get(response.headers["Location"])  # a reload shows it again

@@ -164,11 +164,14 @@ def make_entry(response: Response) -> Entry:
 def serve(entry: Entry, response: Response | None = None) -> Response:
     """``response`` (or a new one) with the entry's body in the accepted encoding, its
     ``ETag``, and 304 when the browser has it already."""
-    if response is None:
-        response = Response(headers=list(entry.headers))
-    encoding = compression.apply(response, entry.variants)
+    stored = response is None
+    if stored:
+        response = Response(headers=entry.headers)  # its Vary names Accept-Encoding already
+    encoding = compression.apply(response, entry.variants, vary=not stored)
     response.set_etag(entry.etag if encoding == "identity" else f"{entry.etag}-{encoding}")
-    return response.make_conditional(request)
+    if "If-None-Match" in request.headers:
+        return response.make_conditional(request)
+    return response
 
 
 def _lookup():

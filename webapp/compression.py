@@ -58,13 +58,14 @@ def choose(variants: dict[str, bytes]) -> str:
     return "identity"
 
 
-def apply(response: Response, variants: dict[str, bytes]) -> str:
-    """Set the body of ``response`` to the variant the visitor accepts; returns its name."""
+def apply(response: Response, variants: dict[str, bytes], vary: bool = True) -> str:
+    """Set the body of ``response`` to the variant the visitor accepts; returns its name.
+    ``vary=False``: the response names ``Accept-Encoding`` in its ``Vary`` already."""
     name = choose(variants)
     response.set_data(variants[name])
     if name != "identity":
         response.headers["Content-Encoding"] = name
-    if len(variants) > 1:
+    if vary and len(variants) > 1:
         response.vary.add("Accept-Encoding")
     return name
 

@@ -84,6 +84,7 @@ def upgrade():
     op.create_table(
         "editor_submission_done",
         sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("reference", sa.String(length=20), nullable=False),
         sa.Column("done_by", sa.String(length=80), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

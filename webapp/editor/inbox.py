@@ -44,7 +44,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _rows(show: str):
     query = (
         select(Submission, SubmissionDone)
-        .outerjoin(SubmissionDone, SubmissionDone.submission_id == Submission.id)
+        .outerjoin(
+            SubmissionDone,
+            (SubmissionDone.submission_id == Submission.id)
+            & (SubmissionDone.reference == Submission.reference),
+        )
         .order_by(Submission.created_at.desc(), Submission.id.desc())
     )
     if show == "offen":
@@ -86,8 +90,18 @@ def _submission(submission_id: int) -> Submission:
 def inbox_done(submission_id: int):
     _checked_action()
     submission = _submission(submission_id)
-    if db.session.get(SubmissionDone, submission.id) is None:
-        db.session.add(SubmissionDone(submission_id=submission.id, done_by=g.editor["name"]))
+    mark = db.session.get(SubmissionDone, submission.id)
+    if mark is None or mark.reference != submission.reference:
+        if mark is not None:  # left over from a purged submission with the same id
+            db.session.delete(mark)
+            db.session.flush()
+        db.session.add(
+            SubmissionDone(
+                submission_id=submission.id,
+                reference=submission.reference,
+                done_by=g.editor["name"],
+            )
+        )
         db.session.commit()
     flash(gettext("%(reference)s ist erledigt.", reference=submission.reference))
     return redirect(url_for("editor.inbox"), 303)

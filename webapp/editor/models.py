@@ -106,5 +106,7 @@ class SubmissionDone(db.Model):
     submission_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True
     )
+    #: Matched too: SQLite may reuse the id of a purged submission (no cascade there).
+    reference: Mapped[str] = mapped_column(String(20))
     done_by: Mapped[str] = mapped_column(String(80))
     done_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

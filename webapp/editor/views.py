@@ -365,12 +365,21 @@ def entry(slug: str, key: str):
     draft = list(current.msgstr)
     if request.method == "POST":
         action = request.form.get("action", "save")
-        if action not in ACTIONS or not form.validate_on_submit():
+        valid = form.validate_on_submit()
+        token_only = not valid and set(form.errors) == {"csrf_token"}
+        if action not in ACTIONS or not (valid or token_only):
             abort(400)
         draft = [text.replace("\r\n", "\n") for text in form.msgstr.data][: len(current.msgstr)]
         draft += [""] * (len(current.msgstr) - len(draft))
         problems = check_entry(current, draft, code)
-        if action == "preview":
+        if token_only:  # e.g. the session expired: keep the text, save nothing
+            message = gettext(
+                "Nicht gespeichert: Die Sitzung ist abgelaufen oder das Formular ist zu alt. "
+                "Ihr Text steht noch im Feld. Bitte speichern Sie erneut."
+            )
+            problems.insert(0, Problem(ERROR, "session", message))
+            status = 400
+        elif action == "preview":
             status = 200
         elif blocking(problems) and action != "review":
             status = 422
@@ -398,7 +407,11 @@ def entry(slug: str, key: str):
                 if action == "next":
                     target = _next_key(load_view(code).entries, key, request.args) or key
                 return redirect(url_for("editor.entry", slug=slug, key=target, **kept), 303)
-    form.version.data = current.version
+    # The version the editor loaded stays in the form until a save succeeds: fixing a
+    # refused text must not turn someone else's save in between into a silent overwrite.
+    # After a conflict the page shows both texts, and the form carries the current version.
+    if request.method == "GET" or conflict is not None:
+        form.version.data = current.version
     while len(form.msgstr.entries) < len(current.msgstr):
         form.msgstr.append_entry()
     for index, text in enumerate(draft):

@@ -15,6 +15,7 @@ import logging
 from flask import (
     Blueprint,
     abort,
+    g,
     make_response,
     redirect,
     request,
@@ -28,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..fragments import render_page, wants_fragments
 from ..i18n import current_language
+from ..templating import breadcrumb_for
 from ..texts import ct_plain, note_untranslated, store
 from . import models
 from .definitions import BarrierForm, ContactForm, OrderForm, PortalForm
@@ -230,6 +232,8 @@ def _confirmation(kind: str, form_endpoint: str):
     found = session.get(CONFIRMATION_KEY)
     if not found or found.get("kind") != kind:
         return redirect(url_for(form_endpoint), 303)
+    title = TEXTS[kind]["confirmation_title"]
+    g.breadcrumb = [*breadcrumb_for(request.path), {"path": request.path, "label": title}]
     return render_page("forms/confirmation.html", texts=TEXTS[kind], reference=found["reference"])
 
 
