@@ -172,6 +172,6 @@ def test_the_cache_is_bounded():
     assert len(app.extensions[EXTENSION_KEY]) == 3
 
 
-def test_debug_mode_renders_every_time():
-    app = make_app(DEBUG=True)
-    assert EXTENSION_KEY not in app.extensions
+def test_debug_mode_renders_every_time_and_the_cache_can_be_switched_off():
+    assert EXTENSION_KEY not in make_app(DEBUG=True).extensions
+    assert EXTENSION_KEY not in make_app(PAGE_CACHE="0").extensions  # from the environment

@@ -5,6 +5,7 @@ pages reached in place."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -18,7 +19,10 @@ FAILED = "Die Seite konnte nicht geladen werden. Sie wird jetzt vollständig neu
 
 
 def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
+    # A full page load may replace an element between finding and reading it.
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)
 
 
 def status_text(driver) -> str:

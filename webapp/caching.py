@@ -29,6 +29,7 @@ from flask import Flask, Response, current_app, g, request
 from flask.globals import _cv_request
 
 from . import compression
+from .config import as_bool
 
 EXTENSION_KEY = "sozialberichte.page_cache"
 CATALOGS_KEY = "sozialberichte.catalogs"  # webapp/i18n: replaced by reload_catalogs()
@@ -200,7 +201,7 @@ def _store(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Call after every module that registers a ``before_request`` the key depends on
     (display, i18n) and after :func:`webapp.compression.init_app`."""
-    if app.debug or not app.config.get("PAGE_CACHE", True):
+    if app.debug or not as_bool(app.config.get("PAGE_CACHE", True)):
         return
     app.extensions[EXTENSION_KEY] = PageCache(
         int(app.config.get("PAGE_CACHE_ENTRIES", 2048)),

@@ -17,7 +17,8 @@ DEFAULTS = {
     "COOKIE_SECURE": False,
     # Number of trusted reverse proxies in front (X-Forwarded-*); 0 = none.
     "PROXY_FIX": 0,
-    "MAX_CONTENT_LENGTH": 64 * 1024,
+    # A 5,000-character message of 4-byte characters is about 60 KB URL-encoded.
+    "MAX_CONTENT_LENGTH": 128 * 1024,
 }
 
 
@@ -34,3 +35,10 @@ def from_environment() -> dict:
     if "COOKIE_SECURE" in found:
         found["COOKIE_SECURE"] = found["COOKIE_SECURE"].lower() in {"1", "true", "yes"}
     return found
+
+
+def as_bool(value) -> bool:
+    """A switch from the config: ``True``/``False`` as given, strings like ``"0"``/``"yes"``."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)

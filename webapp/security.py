@@ -14,7 +14,7 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import DEFAULTS
+from .config import DEFAULTS, as_bool
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,6 @@ HEADERS = (
     ("X-Frame-Options", "DENY"),
 )
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-TRUE = {"1", "true", "yes", "on"}
 
 
 class SecurityHeadersMiddleware:
@@ -102,9 +101,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def is_production(app: Flask) -> bool:
     """Not the tests, not ``make dev`` (debug) and not a ``flask`` CLI command (the Werkzeug
     development server, migrations): gunicorn, i.e. ``make run`` and real deployments."""
-    return not (
-        app.testing or app.debug or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
-    ) and not app.config.get("ALLOW_DEFAULT_SECRET_KEY")
+    return not (app.testing or app.debug or os.environ.get("FLASK_RUN_FROM_CLI") == "true")
 
 
 def check_secret_key(app: Flask) -> None:
@@ -120,15 +117,11 @@ def check_secret_key(app: Flask) -> None:
     log.warning("SECRET_KEY is the development default: never use this in production")
 
 
-def _flag(value) -> bool:
-    return value if isinstance(value, bool) else str(value).strip().lower() in TRUE
-
-
 def init_app(app: Flask) -> None:
     """Call last in ``create_app``: the middlewares wrap all others."""
     check_secret_key(app)
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
-    secure = https or _flag(app.config.get("COOKIE_SECURE", False))
+    secure = https or as_bool(app.config.get("COOKIE_SECURE", False))
     app.config["COOKIE_SECURE"] = secure
     if secure:
         app.config["SESSION_COOKIE_SECURE"] = True
