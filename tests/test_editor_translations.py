@@ -181,6 +181,20 @@ def test_a_saved_translation_shows_on_the_public_page_at_once(editor_client, edi
         assert editor_app.extensions[runtime.REVISION_KEY] >= 1
 
 
+def test_search_finds_a_saved_translation_without_a_restart(editor_client, editor_app):
+    doc = hilfen(editor_app)
+    public = editor_app.test_client()
+    query = "/leichte-sprache/suche?q=Zauberwortpruefung"
+
+    def hits():
+        page = soup(public.get(query).text)
+        return [a["href"] for a in page.select(".search-results__title a")]
+
+    assert hits() == []
+    save(editor_client, LS, doc.title, "Hilfe mit Zauberwortpruefung")
+    assert hits() == ["/leichte-sprache/hilfen"]
+
+
 def test_save_and_next_opens_the_next_entry_of_the_list(editor_client, editor_app):
     query = "datei=content/seiten/hilfen.md"
     with editor_app.app_context():

@@ -26,6 +26,8 @@ from .content import ContentStore
 from .i18n import ENVIRON_KEY, LANGUAGES
 
 EXTENSION_KEY = "sozialberichte.search"
+#: Set by the editors' area when translations change (webapp/editor/runtime.py).
+REVISION_KEY = "sozialberichte.catalog_revision"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 MAX_RESULTS = 50
@@ -87,7 +89,9 @@ def safe_snippet(raw: str) -> Markup:
 class SearchIndex:
     """One in-memory FTS5 table: (language, path, title, body, folded)."""
 
-    def __init__(self):
+    def __init__(self, revision: object = None):
+        #: The catalog revision the texts were rendered with (see :func:`index`).
+        self.revision = revision
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._lock = threading.Lock()
         self._db.execute(
@@ -129,7 +133,7 @@ def build(app: Flask) -> SearchIndex:
     """Index every document in every language, rendered as a visitor of it would read it."""
     from .texts import ct_plain, document_text
 
-    index = SearchIndex()
+    index = SearchIndex(app.extensions.get(REVISION_KEY))
     content: ContentStore = app.extensions["sozialberichte.content"]
     for language in LANGUAGES:
         for doc in content.documents.values():
@@ -146,10 +150,22 @@ def build(app: Flask) -> SearchIndex:
     return index
 
 
+_rebuild_lock = threading.Lock()
+
+
 def index() -> SearchIndex:
+    """The index, rebuilt (about 50 ms) once an editor's change reached this process's
+    catalogs, so search results never lag behind the pages."""
     from flask import current_app
 
-    return current_app.extensions[EXTENSION_KEY]
+    app = current_app._get_current_object()
+    current = app.extensions[EXTENSION_KEY]
+    if current.revision != app.extensions.get(REVISION_KEY):
+        with _rebuild_lock:
+            current = app.extensions[EXTENSION_KEY]
+            if current.revision != app.extensions.get(REVISION_KEY):
+                current = app.extensions[EXTENSION_KEY] = build(app)
+    return current
 
 
 def init_app(app: Flask) -> None:
