@@ -397,6 +397,7 @@ def main(argv=None) -> int:
         floor=floor,
         full_bytes=full.wire_bytes,
         fragment_bytes=fragment.wire_bytes,
+        bodies=(len(decode(full)), len(decode(fragment)), len(full.body), len(fragment.body)),
         fragment_differs=fragment_differs,
         full_encoding=full.headers.get("content-encoding", "identity"),
         search_status=search_status,
@@ -426,6 +427,7 @@ class Report:
     floor: float
     full_bytes: int
     fragment_bytes: int
+    bodies: tuple[int, int, int, int]  # full, fragment: uncompressed, compressed
     fragment_differs: bool
     full_encoding: str
     search_status: int
@@ -495,6 +497,7 @@ class Report:
         return rows
 
     def markdown(self) -> str:
+        full_plain, fragment_plain, full_packed, fragment_packed = self.bodies
         cpu = "unknown CPU"
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -527,7 +530,10 @@ class Report:
             "",
             f"Bytes on the wire (headers + {self.full_encoding} body): full event page "
             f"{self.full_bytes:,} B, its htmx fragment {self.fragment_bytes:,} B "
-            f"({self.fragment_bytes / self.full_bytes:.0%}).",
+            f"({self.fragment_bytes / self.full_bytes:.0%}). Bodies alone: "
+            f"{full_plain:,} B vs. {fragment_plain:,} B uncompressed "
+            f"({fragment_plain / full_plain:.0%}), {full_packed:,} B vs. {fragment_packed:,} B "
+            f"compressed ({fragment_packed / full_packed:.0%}).",
             "",
             "First load of the start page, compressed: "
             + ", ".join(f"`{url}` {size:,} B ({enc})" for url, size, enc in self.parts)

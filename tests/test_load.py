@@ -108,10 +108,15 @@ def slow_client(port: int, context: ssl.SSLContext) -> ssl.SSLSocket:
 
 def test_slow_idle_connections_do_not_starve_other_visitors(deploy_stack):
     context = deploy_stack.tls()
-    slow = [slow_client(deploy_stack.https_port, context) for _ in range(300)]
+    slow = [slow_client(deploy_stack.https_port, context) for _ in range(200)]
+    # And connections that say nothing at all, not even a TLS handshake.
+    slow += [
+        socket.create_connection(("127.0.0.1", deploy_stack.https_port), timeout=10)
+        for _ in range(100)
+    ]
     try:
-        # 300 connections hang mid-header — more than all gunicorn workers together (4);
-        # nginx holds them, so normal visitors are served at once.
+        # 300 connections idle or hanging mid-header — far more than all gunicorn workers
+        # together (4); nginx holds them, so normal visitors are served at once.
         timings = []
         for path in ("/", "/hilfen", "/veranstaltungen/", "/en/", "/kontakt") * 4:
             started = time.monotonic()

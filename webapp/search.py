@@ -139,10 +139,15 @@ def build(app: Flask) -> SearchIndex:
         for doc in content.documents.values():
             if doc.endpoint == "search.search":
                 continue
-            with app.test_request_context(
-                doc.path,
-                base_url="http://localhost" + language.prefix + "/",
-                environ_overrides={ENVIRON_KEY: language.code},
+            # A fresh app context: a rebuild during a request must not share its ``g``
+            # (Flask-Babel caches the request's locale there).
+            with (
+                app.app_context(),
+                app.test_request_context(
+                    doc.path,
+                    base_url="http://localhost" + language.prefix + "/",
+                    environ_overrides={ENVIRON_KEY: language.code},
+                ),
             ):
                 parts = [ct_plain(doc.meta["summary"])] if doc.meta.get("summary") else []
                 parts.append(document_text(doc))
