@@ -12,16 +12,11 @@
 
   var root = document.documentElement;
 
+  /** Speak through the status region, the one way navigation.js (loaded first) provides. */
   function announce(text) {
-    var status = document.getElementById("status");
-    if (!status || !text) {
-      return;
+    if (window.portal && window.portal.announce) {
+      window.portal.announce(text);
     }
-    // Empty first, so that the same text twice is announced twice.
-    status.textContent = "";
-    window.setTimeout(function () {
-      status.textContent = text;
-    }, 100);
   }
 
   // Größer, Kleiner, Kontrast, Standardansicht (htmx)
