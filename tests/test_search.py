@@ -3,6 +3,8 @@ that must never cause an error."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from webapp.search import match_expression, terms
@@ -86,6 +88,15 @@ def test_snippets_are_escaped_before_highlighting(news_app):
     assert "<script>alert(1)</script>" in snippet.get_text()
     assert [m.get_text() for m in snippet.find_all("mark")] == ["alert"]
     assert b"&lt;script&gt;" in response.data
+
+
+def test_snippets_keep_sentences_apart(client):
+    # Leichte Sprache puts one sentence on each line: the snippet once read "als Heft.Das Heft".
+    page = soup(client.get("/leichte-sprache/suche?q=Heft").data)
+    snippets = [s.get_text() for s in page.select(".search-results__snippet")]
+    assert snippets
+    glued = [s for s in snippets if re.search(r"\w[.:?!][A-ZÄÖÜ]", s)]
+    assert glued == []
 
 
 def test_title_matches_rank_first(client):

@@ -228,6 +228,14 @@ def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "
     return Markup("".join(out))  # noqa: S704 - markdown-it escapes (html disabled)
 
 
+def _plain(token: Token) -> str:
+    """An inline token as plain text: a line break (Leichte Sprache puts one sentence on
+    each line) stays a break, so sentences are not glued together ("Heft.Das")."""
+    if token.type in ("softbreak", "hardbreak"):
+        return "\n"
+    return token.content if token.type == "text" else ""
+
+
 def plain_text(tokens: Iterable[Token], translate: Translate) -> str:
     """The text of the blocks, translated, without markup (for search and feeds)."""
     parts = []
@@ -235,5 +243,5 @@ def plain_text(tokens: Iterable[Token], translate: Translate) -> str:
         if token.type == "inline" and token.content:
             text = translate(token.content)[0]
             inline = MD.parseInline(text, {})[0].children or []
-            parts.append("".join(child.content for child in inline if child.type == "text"))
+            parts.append("".join(_plain(child) for child in inline))
     return "\n".join(parts)
