@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from webapp.i18n.leichte_sprache import HARD, WARN, Finding, check, split_compound
 
 from .conftest import ROOT, make_app
+from .helpers import soup
 
 CATALOG = ROOT / "translations" / "de@ls" / "LC_MESSAGES" / "messages.po"
 
@@ -135,3 +136,54 @@ def test_check_ls_command_fails_on_hard_findings(tmp_path):
     )
     assert result.exit_code == 1
     assert "abbreviation" in result.output and "Nordrhein-Westfalen" in result.output
+
+
+# What a Leichte Sprache visitor reads on the rendered pages (found by looking at them).
+
+LS = "/leichte-sprache"
+FORMS = ["/sozialberichte/bestellen", "/kontakt", "/barriere-melden"]
+
+
+@pytest.mark.parametrize("size", ["100-normal", "200-normal"])
+def test_service_bar_says_the_size_limit_without_a_negation(client, size):
+    # It once said "(Kleiner geht es nicht)" next to the button on every page.
+    client.set_cookie("anzeige", size)
+    bar = soup(client.get(LS + "/hilfen").data).select_one(".service-bar")
+    limit = bar.select_one(".display-button__limit").get_text()
+    findings = [f.excerpt for text in bar.stripped_strings for f in check(text)]
+    assert findings == [], limit
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_optional_fields_say_freiwillig_as_the_order_page_promises(client, path):
+    # The order page says: "Manche Felder sind freiwillig. Dort steht dann: Freiwillig."
+    def hints(html):
+        return {
+            hint["id"]: hint.get_text(" ", strip=True)
+            for hint in soup(html).select("main form .form-hint[id]")
+        }
+
+    german, easy = hints(client.get(path).data), hints(client.get(LS + path).data)
+    optional = [key for key, text in german.items() if text.startswith("Freiwillig")]
+    assert optional
+    assert [easy[key] for key in optional if not easy[key].startswith("Freiwillig")] == []
+
+
+def test_links_to_a_page_call_it_by_its_name(client, pages):
+    # "Die Bedienung steht auf der Seite Hilfen": that page is called "Hilfe" in Leichte Sprache.
+    names, wrong = {}, []
+    for path in pages:
+        page = soup(client.get(LS + path).data)
+        for link in page.select("main a[href^='/leichte-sprache/']"):
+            before = link.previous_sibling
+            if not isinstance(before, str) or not before.endswith("Seite "):
+                continue
+            target = link["href"].split("#")[0]
+            if target not in names:
+                target_page = soup(client.get(target).data)
+                crumb = target_page.select_one(".breadcrumb [aria-current='page']")
+                names[target] = {target_page.h1.get_text(strip=True), crumb.get_text(strip=True)}
+            if link.get_text(strip=True) not in names[target]:
+                wrong.append((path, link.get_text(strip=True), sorted(names[target])))
+    assert names, "no link of the form „auf der Seite …“ found"
+    assert wrong == []
