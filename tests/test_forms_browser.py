@@ -122,6 +122,29 @@ def test_with_htmx_a_sent_form_loads_its_confirmation(browser, forms_server):
     assert browser.find_element(By.CSS_SELECTOR, ".confirmation__reference strong").text
 
 
+def test_on_a_phone_the_confirmation_is_focused_and_on_screen(browser, forms_server):
+    # Once the visitor saw only the header after sending: the confirmation was below the
+    # first screen, the focus on <body>.
+    browser.set_window_size(320, 640)
+    try:
+        open_with_htmx(browser, forms_server.url + "/leichte-sprache/kontakt")
+        browser.find_element(By.ID, "email").send_keys("erika@beispiel.de")
+        browser.find_element(By.ID, "subject").send_keys("Frage")
+        browser.find_element(By.ID, "message").send_keys("Wann kommt der neue Bericht?")
+        browser.find_element(By.ID, "consent").click()
+        submit_form(browser)
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/bestaetigung"))
+        focused = wait_for(
+            browser,
+            "const e = document.activeElement;"
+            " return e.matches('.confirmation h1') && e.getBoundingClientRect();",
+        )
+        height = browser.execute_script("return window.innerHeight")
+        assert focused["top"] >= 0 and focused["bottom"] <= height, (focused, height)
+    finally:
+        browser.set_window_size(1280, 900)
+
+
 def test_with_htmx_the_database_down_page_replaces_the_form_and_shows_the_text(browser, tmp_path):
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing/db.sqlite3")
     server = LiveServer(app).start()
