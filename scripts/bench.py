@@ -461,7 +461,7 @@ class Report:
             rows.append(
                 (
                     f"{name} ≥ {FLOOR_RATIO_PAGE:.0%} of the floor's throughput",
-                    f"{ratio:.0%}",
+                    f"{ratio:.1%}",
                     ratio >= FLOOR_RATIO_PAGE,
                 )
             )
@@ -469,7 +469,7 @@ class Report:
         rows.append(
             (
                 f"fragment ≥ {FLOOR_RATIO_FRAGMENT:.0%} of the floor's throughput",
-                f"{ratio:.0%}",
+                f"{ratio:.1%}",
                 ratio >= FLOOR_RATIO_FRAGMENT,
             )
         )
@@ -533,7 +533,7 @@ class Report:
             label = name + (" (`HX-Request: true`)" if headers else "")
             lines.append(
                 f"| {label} | `{path}` | {res.requests_per_s:,.0f} | "
-                f"{res.requests_per_s / self.floor:.0%} | {res.p50_ms:.2f} ms | "
+                f"{res.requests_per_s / self.floor:.1%} | {res.p50_ms:.2f} ms | "
                 f"{res.p99_ms:.2f} ms | {res.bad} |"
             )
         if self.search_status != 200:
