@@ -191,3 +191,13 @@ def test_real_news_list_shows_its_one_item_without_paging(client):
 @pytest.mark.parametrize("path", ["/aktuelles/?seite=0", "/aktuelles/?seite=-3"])
 def test_page_numbers_below_one_show_the_first_page(news_app, path):
     assert titles(news_app.test_client().get(path).data)[0] == "Meldung 1"
+
+
+def test_in_place_navigation_away_from_the_start_page_removes_the_english_offer(client):
+    english = {"Accept-Language": "en"}
+    start = soup(client.get("/", headers=english).data)
+    assert start.select("#sprachangebot .notice--offer a[hreflang='en']")
+    fragment = soup(client.get("/hilfen", headers={**english, "HX-Request": "true"}).data)
+    offer = fragment.find(id="sprachangebot")
+    assert offer is not None and offer.get("hx-swap-oob") == "true"
+    assert offer.select(".notice--offer") == []
