@@ -14,6 +14,7 @@ import mimetypes
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import frontmatter
@@ -50,13 +51,16 @@ def make_markdown() -> MarkdownIt:
 
 
 def _render_link_open(self, tokens, idx, options, env):
+    """Site links get the language prefix, external ones ``class="extern"`` (print shows their
+    address). Works on a copy: parsed tokens are shared by every request and language."""
     token = tokens[idx]
-    href = token.attrGet("href") or ""
+    attrs = dict(token.attrs)
+    href = str(attrs.get("href") or "")
     if href.startswith("/") and not href.startswith("//"):
-        token.attrSet("href", env.get("prefix", "") + href)
+        attrs["href"] = env.get("prefix", "") + href
     elif href.startswith(("http://", "https://")):
-        token.attrSet("class", "extern")
-    return self.renderToken(tokens, idx, options, env)
+        attrs["class"] = "extern"
+    return self.renderToken([token.copy(attrs=attrs)], 0, options, env)
 
 
 MD = make_markdown()
@@ -127,17 +131,26 @@ class ContentStore:
             if doc.path in self.documents:
                 raise ValueError(f"{path}: path {doc.path} is used twice")
             self.documents[doc.path] = doc
+        # The documents never change at run time: order them once.
+        self._navigation = sorted(
+            (d for d in self.documents.values() if "nav" in d.meta), key=lambda d: d.meta["nav"]
+        )
+        self._by_kind: dict[str, list[Document]] = {}
+        newest_first = sorted(
+            self.documents.values(), key=lambda d: (d.date or dt.date.min, d.path), reverse=True
+        )
+        for doc in newest_first:
+            self._by_kind.setdefault(doc.kind, []).append(doc)
 
     def get(self, path: str) -> Document | None:
         return self.documents.get(path)
 
     def of_kind(self, kind: str) -> list[Document]:
-        docs = [d for d in self.documents.values() if d.kind == kind]
-        return sorted(docs, key=lambda d: (d.date or dt.date.min, d.path), reverse=True)
+        """Documents of one kind, newest first."""
+        return list(self._by_kind.get(kind, ()))
 
     def navigation(self) -> list[Document]:
-        docs = [d for d in self.documents.values() if "nav" in d.meta]
-        return sorted(docs, key=lambda d: d.meta["nav"])
+        return list(self._navigation)
 
     def tree(self) -> list[tuple[Document, list]]:
         """Documents nested by path, for the site map."""
@@ -207,6 +220,12 @@ def load_document(path: Path, root: Path) -> Document:
     )
 
 
+@lru_cache(maxsize=4096)
+def parse_inline(text: str) -> list[Token]:
+    """The inline tokens of a translated block, parsed once (rendering never changes them)."""
+    return MD.parseInline(text, {})[0].children or []
+
+
 def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "") -> Markup:
     """HTML for parsed Markdown, each text block translated (or marked German)."""
     tokens = list(tokens)
@@ -216,10 +235,8 @@ def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "
     for idx, token in enumerate(tokens):
         if token.type == "inline":
             text, translated = translate(token.content)
-            # Parsed afresh each time: rendering sets the language prefix on link tokens, and
-            # the document's own tokens are shared by every request and language.
-            children = MD.parseInline(text, env)[0].children or []
-            html = renderer.renderInline(children, MD.options, env)
+            children = token.children if text == token.content else parse_inline(text)
+            html = renderer.renderInline(children or [], MD.options, env)
             out.append(html if translated else f'<span lang="de">{html}</span>')
         elif token.type in renderer.rules:
             out.append(renderer.rules[token.type](tokens, idx, MD.options, env))
@@ -242,6 +259,6 @@ def plain_text(tokens: Iterable[Token], translate: Translate) -> str:
     for token in tokens:
         if token.type == "inline" and token.content:
             text = translate(token.content)[0]
-            inline = MD.parseInline(text, {})[0].children or []
+            inline = parse_inline(text)
             parts.append("".join(_plain(child) for child in inline))
     return "\n".join(parts)
