@@ -248,3 +248,29 @@ def test_help_page_access_keys_match_the_accesskey_attributes_of_the_page(client
     assert not re.search(r"\b(Ziffern|Zahlen|digits)\b", text)
     assert CONTROL_KEY[prefix] in text
     assert "Steuerung" not in text
+
+
+def test_the_retention_the_privacy_notice_states_is_what_the_portal_does(client):
+    """The periods in the text come from the code that enforces them, not from a wish."""
+    from limits import parse_many
+
+    from webapp.display import COOKIE_MAX_AGE
+    from webapp.forms.cli import purge_command
+    from webapp.forms.protection import DEFAULT_RATE_LIMIT
+
+    text = _text(_main(client, "/datenschutz"))
+    # Form submissions: the purge command's default age is the retention the text names.
+    default = next(p.default for p in purge_command.params if p.name == "older_than")
+    assert default == f"{RETENTION.days}d"
+    assert f"spätestens {RETENTION.days} Tage nach dem Absenden" in text
+    # Rate-limit counters live no longer than the longest window: one hour.
+    longest = max(item.get_expiry() for item in parse_many(DEFAULT_RATE_LIMIT))
+    assert longest <= 3600 and "nach spätestens einer Stunde gelöscht" in text
+    # The display cookie: one year.
+    assert COOKIE_MAX_AGE == 365 * 24 * 3600 and "ein Jahr lang gespeichert" in text
+    # The form's session cookie ends with the browser: no Expires, no Max-Age.
+    response = client.get("/kontakt")
+    session = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert session, "the form page sets no session cookie"
+    assert "expires" not in session[0].lower() and "max-age" not in session[0].lower()
+    assert "Es wird gelöscht, wenn Sie Ihren Browser schließen" in text
