@@ -274,3 +274,15 @@ def test_the_retention_the_privacy_notice_states_is_what_the_portal_does(client)
     assert session, "the form page sets no session cookie"
     assert "expires" not in session[0].lower() and "max-age" not in session[0].lower()
     assert "Es wird gelöscht, wenn Sie Ihren Browser schließen" in text
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_help_page_names_every_footer_link_and_skip_link(client, prefix):
+    page = soup(client.get(prefix + "/hilfen").data)
+    text = _text(page.find("main")).lower()
+    footer = [_text(a).lower() for a in page.select("footer nav a")]
+    assert len(footer) >= 5
+    assert [label for label in footer if label not in text] == []
+    if prefix != "/leichte-sprache":  # LS says "2 Sprung·links" and how they appear
+        skip = [_text(a).lower() for a in page.select("a.skip-link")]
+        assert skip and [label for label in skip if label not in text] == []
