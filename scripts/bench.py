@@ -105,7 +105,8 @@ class StaticNginx:
         import gzip
 
         self.root = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
-        os.chmod(self.root, 0o755)  # nginx's workers (nobody, when started as root) read it
+        # nginx's workers (nobody, when started as root) read it
+        os.chmod(self.root, 0o755)  # noqa: S103
         (self.root / "www").mkdir()
         (self.root / "tmp").mkdir()
         (self.root / "www" / "index.html").write_text(html, encoding="utf-8")
