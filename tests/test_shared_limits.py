@@ -66,3 +66,17 @@ def test_a_redis_url_enables_the_fallback_and_short_timeouts(redis_server):
     assert app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
     assert app.config["RATELIMIT_SWALLOW_ERRORS"] is True
     assert app.config["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] <= 0.5
+
+
+def test_the_limiter_runs_only_for_the_forms_requests():
+    """Page requests do not pay for the forms' limiter (it used to hook into every request)."""
+    app = make_app(FORMS_RATE_LIMIT="1 per minute")
+    limiter = app.extensions["sozialberichte.limiter"]
+    for funcs in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        for hook in funcs.get(None, []):
+            owner = getattr(hook, "__self__", None) or (getattr(hook, "args", None) or [None])[0]
+            assert owner is not limiter, hook
+    client = _client(app)
+    assert submit(client, "kontakt").status_code == 303
+    assert submit(client, "kontakt").status_code == 429, "the limit still holds on the form"
+    assert client.get("/").status_code == 200
