@@ -77,14 +77,15 @@ browser:
 	  fi; \
 	fi
 
-# Debian's PostgreSQL server binaries for the storage tests (tests/fixtures_db.py starts a
-# throw-away server from them); installed when missing, as root.
+# Debian's PostgreSQL and Redis server binaries for the storage and shared-limit tests
+# (tests/fixtures_db.py and tests/fixtures_redis.py start throw-away servers from them);
+# installed when missing, as root.
 postgres:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/redis-server ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 postgresql redis-server; \
 	  else \
-	    echo "Please install Debian's postgresql (sudo apt-get install postgresql)"; exit 1; \
+	    echo "Please install Debian's postgresql and redis-server (sudo apt-get install postgresql redis-server)"; exit 1; \
 	  fi; \
 	fi
 

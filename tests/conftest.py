@@ -27,6 +27,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures_navigation",
     "tests.fixtures_editor",
     "tests.fixtures_deploy",
+    "tests.fixtures_redis",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
