@@ -220,9 +220,8 @@ def adversarial_inputs(limit: int) -> dict[str, str]:
     found |= {f"{a!r}+{b!r}": fill(a, half) + fill(b, limit - half) for a, b in HALVES}
     chooser = random.Random(11)
     for number in range(4):
-        found[f"random-{number}"] = "".join(
-            chooser.choice(UNITS + PIECES) for _ in range(limit)
-        )[:limit]
+        mixed = "".join(chooser.choice(UNITS + PIECES) for _ in range(limit))
+        found[f"random-{number}"] = mixed[:limit]
     return found
 
 

@@ -284,8 +284,9 @@ def broken_app(own_translations):
 
 
 def test_gettext_ngettext_lazy_strings_and_templates_fall_back_to_german(broken_app, caplog):
-    with caplog.at_level(logging.ERROR), broken_app.test_request_context(
-        "/", environ_base={ENVIRON_KEY: "en"}
+    with (
+        caplog.at_level(logging.ERROR),
+        broken_app.test_request_context("/", environ_base={ENVIRON_KEY: "en"}),
     ):
         assert gettext(LAYOUT_MSGID, title="T") == "Seite geladen: T"
         assert str(lazy_gettext(LAYOUT_MSGID, title="T")) == "Seite geladen: T"

@@ -114,8 +114,8 @@ class SafeFormattingDomain(Domain):
 def _in_template(context, text: str, source: str, variables: Mapping):
     """Jinja's newstyle formatting (always, HTML-escaping the variables when autoescaping),
     through :func:`format_translation`."""
-    if context.eval_ctx.autoescape:
-        text, source = Markup(text), Markup(source)
+    if context.eval_ctx.autoescape:  # as Jinja's own newstyle gettext: the text is markup
+        text, source = Markup(text), Markup(source)  # noqa: S704
     return format_translation(text, source, variables)
 
 
