@@ -20,6 +20,7 @@ from webapp.db import db
 from webapp.editor import runtime
 from webapp.editor.catalog import entry_key, load_view
 from webapp.editor.checks import blocking, check_entry
+from webapp.editor.forms import MAX_TEXT_LENGTH
 from webapp.editor.models import AuditEntry, TranslationOverride
 from webapp.i18n import ENVIRON_KEY
 
@@ -297,8 +298,25 @@ def test_gettext_ngettext_lazy_strings_and_templates_fall_back_to_german(broken_
             " 1, query='<q>') }}"
         )
         assert rendered == "Seite geladen: &lt;T&gt;|1 Treffer für „&lt;q&gt;“"
+        rendered = render_template_string(
+            "{% trans title='<T>' %}Seite geladen: {{ title }}{% endtrans %}"
+        )
+        assert rendered == "Seite geladen: &lt;T&gt;"
         # Good translations of the same catalog are unaffected.
         assert gettext("Gespeichert.") == "Saved."
         with force_locale("de"):
             assert gettext(LAYOUT_MSGID, title="T") == "Seite geladen: T"
     assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) >= 2
+
+
+# --- the Leichte Sprache checker behind the editors' form (issue 11, point 5) ----------------
+
+
+@pytest.mark.parametrize(
+    "text", ["a@" * (MAX_TEXT_LENGTH // 2), ("Sozialbericht" * 2000)[:MAX_TEXT_LENGTH]]
+)
+def test_the_longest_adversarial_leichte_sprache_text_gets_an_answer(editor_client, text):
+    """Took minutes (worker timeout: 500) or raised RecursionError (500) before."""
+    response = save(editor_client, "leichte-sprache", LAYOUT_MSGID, text, action="preview")
+    assert response.status_code == 200
+    assert soup(response.text).select_one("#msgstr-0").get_text() == text
