@@ -129,6 +129,12 @@ def test_a_percent_sign_in_a_text_without_placeholders_is_refused(editor_app):
     assert blocking(problems_for(editor_app, "en", msgid, "Saved.")) == []
 
 
+def test_a_percent_sign_in_a_content_text_is_accepted(editor_app):
+    # Content texts (content/*.md) are shown as they are, never formatted.
+    title = editor_app.extensions["sozialberichte.content"].get("/hilfen").title
+    assert blocking(problems_for(editor_app, "en", title, "Help: 100% for you")) == []
+
+
 @pytest.mark.parametrize(
     ("forms", "rule"),
     [

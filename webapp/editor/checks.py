@@ -3,9 +3,10 @@ of an uploaded ``.po``, and shown next to the field: not empty, formattable exac
 page formats it, the same placeholders, the right number of plural forms, the same Markdown
 links and images, and for Leichte Sprache the rules of :mod:`webapp.i18n.leichte_sprache`.
 
-"Formattable" (rule ``format``): no percent sign outside a placeholder (``%%`` where the
-source has placeholders), Babel's own ``python_format`` checker, and the runtime's
-substitution (:func:`webapp.i18n.formatting.substitute`) tried with the source's variables.
+"Formattable" (rule ``format``, interface texts only: content texts are never formatted): no
+percent sign outside a placeholder (``%%`` where the source has placeholders), Babel's own
+``python_format`` checker, and the runtime's substitution
+(:func:`webapp.i18n.formatting.substitute`) tried with the source's variables.
 
 Errors block a save (the page would break or lose a link, or a hard Leichte Sprache rule is
 broken); warnings are shown and saved. "Als „zu prüfen“ speichern" saves despite errors: a
@@ -145,6 +146,7 @@ def check_text(
     form: int = 0,
     plural: bool = False,
     variables: dict | None = None,
+    formatted: bool = True,
 ):
     problems: list[Problem] = []
     if not text.strip():
@@ -152,7 +154,7 @@ def check_text(
         return problems
     wanted, got = placeholders(source), placeholders(text)
     missing, extra = wanted - got, got - wanted
-    if not extra:  # an unknown placeholder is reported below, once
+    if formatted and not extra:  # an unknown placeholder is reported below, once
         variables = sample_variables(source) if variables is None else variables
         problem = format_problem(source, text, variables, form)
         if problem is not None:
@@ -220,10 +222,17 @@ def leichte_sprache(text: str, form: int = 0) -> list[Problem]:
     return problems
 
 
+def formatted(entry) -> bool:
+    """Whether the page formats ``entry`` with variables: interface texts (Python code and
+    templates) are, content texts (used only in ``content/*.md``) are shown as they are."""
+    files = entry.files
+    return not files or not all(name.endswith(".md") for name in files)
+
+
 def check_entry(entry, msgstr: list[str], locale: str) -> list[Problem]:
     """All problems of ``msgstr`` (one string, or one per plural form) for ``entry``."""
     if not entry.plural:
-        return check_text(entry.msgid, msgstr[0], locale)
+        return check_text(entry.msgid, msgstr[0], locale, formatted=formatted(entry))
     problems = []
     try:  # Babel's checker: as many forms as the language has
         num_plurals(Catalog(locale=locale), Message((entry.msgid, entry.msgid_plural), msgstr))
