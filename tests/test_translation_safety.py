@@ -258,6 +258,16 @@ def test_a_broken_override_falls_back_to_german_and_every_page_is_served(editor_
     assert "Treffer für" in page  # the plural in German, not the broken English
 
 
+@pytest.mark.parametrize("msgstr", [[], "Page loaded: %(title)s", [None], {"0": "x"}])
+def test_a_malformed_override_row_is_left_out(editor_app, msgstr):
+    store_override(editor_app, "en", LAYOUT_MSGID, msgstr)
+    response = editor_app.test_client().get("/en/hilfen")
+    assert response.status_code == 200
+    assert soup(response.text).select_one("#status")["data-page-loaded"] == (
+        "Seite geladen: {title}"
+    )
+
+
 def test_a_broken_entry_in_the_compiled_catalogs_falls_back_to_german(own_translations, caplog):
     for code, text in (
         ("en", AUDIT_TEXT),
