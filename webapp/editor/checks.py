@@ -108,7 +108,8 @@ def format_problem(source: str, text: str, variables: dict, form: int = 0) -> Pr
     The page passes variables by name (a mapping), so only named placeholders and ``%%``
     are possible; a text without variables is formatted by templates but not by Python
     code, so there it may hold no percent sign at all."""
-    examples = ", ".join(dict.fromkeys(m.group(0) for m in _placeholders_of(source))) or "–"
+    shown = [m.group(0) for m in _placeholders_of(source)] or [f"%({n})s" for n in variables]
+    examples = ", ".join(dict.fromkeys(shown)) or "–"
     if not variables and "%" in text and "%" not in source:
         message = gettext(
             "Ein Prozentzeichen ist in diesem Text nicht möglich, weil das Original keine "
