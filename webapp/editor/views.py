@@ -93,7 +93,7 @@ def _posted_entries() -> list[tuple[str, str]]:
         if name in HIDDEN_FIELDS or not value:
             continue
         if match := re.fullmatch(r"msgstr-([0-9]+)", name):
-            label = gettext("Übersetzung (Form %(num)s)", num=int(match[1]) + 1)
+            label = gettext("Übersetzung, Form %(number)s", number=int(match[1]) + 1)
             if "msgstr-1" not in request.form:
                 label = gettext("Übersetzung")
         elif name == "name":
