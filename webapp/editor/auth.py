@@ -238,7 +238,11 @@ def record_attempt(name: str, success: bool) -> None:
     purge_attempts()
     db.session.add(
         LoginAttempt(
-            name=name[:80], client=client_address(), success=success, device=device_for(name)
+            name=name[:80],
+            client=client_address(),
+            success=success,
+            device=device_for(name),
+            at=utcnow(),
         )
     )
     db.session.commit()
@@ -261,7 +265,10 @@ def _token_hash(token: str) -> str:
 def log_in(editor: Editor) -> None:
     session.clear()  # a fresh session: no fixation of an earlier one
     token = secrets.token_urlsafe(32)
-    db.session.add(EditorSession(id=_token_hash(token), editor_id=editor.id))
+    now = utcnow()
+    db.session.add(
+        EditorSession(id=_token_hash(token), editor_id=editor.id, created_at=now, last_seen=now)
+    )
     db.session.commit()
     session[SESSION_KEY] = {"token": token}
     session.permanent = False
