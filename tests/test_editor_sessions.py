@@ -406,3 +406,20 @@ def test_database_down_the_editor_gets_a_503_with_the_text_back(fragile_app):
     assert login.status_code == 503
     assert "redakteurin" in [dd.get_text() for dd in soup(login.text).select("dd")]
     assert PASSWORD not in login.text
+
+
+def test_sessions_and_login_limits_on_postgresql(fresh_postgres_url, own_translations, clock):
+    app = make_editor_app(fresh_postgres_url, own_translations)
+    add_editors(app)
+    editor = app.test_client()
+    assert log_in(editor).status_code == 303
+    thief = copy_of(app, editor)
+    assert thief.get("/redaktion/eingang").status_code == 200
+    guess = Guesser(app)
+    assert [guess("192.0.2.66").status_code for _ in range(4)] == [401, 401, 401, 429]
+    assert log_out(editor).status_code == 303
+    assert thief.get("/redaktion/eingang").status_code == 303
+    assert log_in(editor).status_code == 303  # the attacker's guesses do not delay it
+    clock.advance(31 * 60)
+    assert editor.get("/redaktion/").status_code == 303
+    dispose_app(app)
