@@ -423,3 +423,23 @@ def test_sessions_and_login_limits_on_postgresql(fresh_postgres_url, own_transla
     clock.advance(31 * 60)
     assert editor.get("/redaktion/").status_code == 303
     dispose_app(app)
+
+
+def test_a_text_sent_after_the_session_ended_is_shown_back_not_lost(editor_client, editor_app):
+    title = editor_app.extensions["sozialberichte.content"].get("/hilfen").title
+    url = f"/redaktion/en/eintrag/{key_of(title)}?status=fuzzy"
+    token = csrf_token(editor_client.get(url).text)
+    thief_or_other_tab = copy_of(editor_app, editor_client)
+    assert log_out(thief_or_other_tab).status_code == 303  # the session ends elsewhere
+    text = "A long translation, written for an hour <i>carefully</i>"
+    response = editor_client.post(
+        url, data={"csrf_token": token, "version": "0", "msgstr-0": text, "action": "save"}
+    )
+    assert response.status_code == 401
+    page = soup(response.text)
+    assert text in [dd.get_text() for dd in page.select("dd")]
+    assert b"<i>carefully</i>" not in response.data
+    login = page.find("a", string="Anmelden")["href"]
+    assert login.startswith("/redaktion/anmelden?next=") and "eintrag" in login
+    with editor_app.app_context():
+        assert db.session.scalar(select(func.count(TranslationOverride.id))) == 0

@@ -71,15 +71,66 @@ PUBLIC_ENDPOINTS = {"editor.login"}
 
 @bp.before_request
 def _require_login():
-    g.editor = auth.current_editor()
     g.breadcrumb = [
         {"path": "/", "label": _l("Startseite")},
         {"path": "/redaktion/", "label": _l("Redaktion")},
     ]
+    g.editor = auth.current_editor()
     if g.editor is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        if request.method == "POST" and request.endpoint != "editor.upload_po":
+            entries = _posted_entries()
+            if entries:  # e.g. the session ended while the editor was writing: keep the text
+                return _not_saved("session", entries)
         target = request.full_path if request.method == "GET" else ""
         return redirect(url_for("editor.login", next=target.rstrip("?") or None), 303)
     return None
+
+
+#: Why something sent in the editors' area was not saved: (status, title, paragraphs).
+NOT_SAVED = {
+    "session": (
+        401,
+        _l("Nicht gespeichert: Sie sind nicht mehr angemeldet"),
+        [
+            _l(
+                "Ihre Sitzung ist beendet: nach 30 Minuten ohne Aktion, nach 12 Stunden, "
+                "nach einer Abmeldung oder einer Änderung des Passworts."
+            ),
+            _l(
+                "Ihre Eingaben wurden nicht gespeichert. Sie stehen unten: Kopieren Sie Ihren "
+                "Text, melden Sie sich an und speichern Sie ihn noch einmal."
+            ),
+        ],
+    ),
+    "unavailable": (
+        503,
+        _l("Vorübergehend nicht verfügbar"),
+        [
+            _l(
+                "Wegen einer technischen Störung ist die Datenbank gerade nicht erreichbar. "
+                "Bitte versuchen Sie es in einigen Minuten noch einmal."
+            ),
+        ],
+    ),
+}
+
+
+def _not_saved(reason: str, entries: list, uploaded: bool = False):
+    status, title, paragraphs = NOT_SAVED[reason]
+    login = None
+    if reason == "session":
+        target = request.full_path.rstrip("?")
+        login = url_for("editor.login", next=target if target.startswith("/redaktion/") else None)
+    return render_page(
+        "editor/not_saved.html",
+        status,
+        reason=reason,
+        title=title,
+        paragraphs=paragraphs,
+        entries=entries,
+        uploaded=uploaded,
+        login_url=login,
+    )
 
 
 #: Posted fields that are never shown back (secrets, or of no use to the editor).
@@ -119,18 +170,15 @@ def _database_unavailable(error):
     g.editor = None  # unknown: the session could not be checked
     posted = request.method == "POST"
     uploaded = posted and request.endpoint == "editor.upload_po"  # a file is not shown back
-    return render_page(
-        "editor/unavailable.html",
-        503,
-        entries=_posted_entries() if posted and not uploaded else [],
-        posted=posted,
-        uploaded=uploaded,
-    )
+    return _not_saved("unavailable", _posted_entries() if posted and not uploaded else [], uploaded)
 
 
 @bp.after_request
 def _no_store(response):
+    """Editor pages hold visitors' personal data (the inbox): no cache keeps them, no search
+    engine lists them, whatever the response (pages, CSV, ``.po``, errors)."""
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.vary.add("Cookie")
     return response
 
