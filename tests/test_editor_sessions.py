@@ -446,3 +446,12 @@ def test_a_text_sent_after_the_session_ended_is_shown_back_not_lost(editor_clien
     assert login.startswith("/redaktion/anmelden?next=") and "eintrag" in login
     with editor_app.app_context():
         assert db.session.scalar(select(func.count(TranslationOverride.id))) == 0
+
+
+def test_a_new_login_in_the_same_browser_ends_the_earlier_session(editor_client, editor_app):
+    thief = copy_of(editor_app, editor_client)
+    assert log_in(editor_client).status_code == 303
+    assert editor_client.get("/redaktion/").status_code == 200
+    assert thief.get("/redaktion/").status_code == 303
+    with editor_app.app_context():
+        assert db.session.scalar(select(func.count(EditorSession.id))) == 1

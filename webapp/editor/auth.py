@@ -263,6 +263,7 @@ def _token_hash(token: str) -> str:
 
 
 def log_in(editor: Editor) -> None:
+    _delete_current()  # a login over an earlier one ends that one (a copy of it opens nothing)
     session.clear()  # a fresh session: no fixation of an earlier one
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -274,12 +275,24 @@ def log_in(editor: Editor) -> None:
     session.permanent = False
 
 
-def _current_row() -> EditorSession | None:
+def _current_id() -> str | None:
     data = session.get(SESSION_KEY)
     token = data.get("token") if isinstance(data, dict) else None
-    if not isinstance(token, str):
-        return None
-    return db.session.get(EditorSession, _token_hash(token))
+    return _token_hash(token) if isinstance(token, str) else None
+
+
+def _current_row() -> EditorSession | None:
+    session_id = _current_id()
+    return db.session.get(EditorSession, session_id) if session_id else None
+
+
+def _delete_current() -> None:
+    """Delete this browser's session row (a bulk delete: a concurrent request that deleted
+    it first is no error)."""
+    session_id = _current_id()
+    if session_id:
+        db.session.execute(delete(EditorSession).where(EditorSession.id == session_id))
+        db.session.commit()
 
 
 def _end_sessions(editor_id: int) -> int:
@@ -288,10 +301,7 @@ def _end_sessions(editor_id: int) -> int:
 
 
 def log_out() -> None:
-    row = _current_row()
-    if row is not None:
-        db.session.delete(row)
-        db.session.commit()
+    _delete_current()
     session.clear()
 
 
@@ -317,8 +327,8 @@ def current_editor() -> dict | None:
     editor = db.session.get(Editor, row.editor_id) if row is not None else None
     if row is None or editor is None or _expired(row, now):
         if row is not None:
-            db.session.delete(row)
-            db.session.commit()
+            db.session.expunge(row)
+            _delete_current()
         session.pop(SESSION_KEY, None)
         return None
     if (now - _aware(row.last_seen)).total_seconds() >= TOUCH_SECONDS:
