@@ -210,7 +210,9 @@ def test_logout_ends_the_session_on_the_server(editor_client, editor_app):
     thief = copy_of(editor_app, editor_client)
     assert thief.get("/redaktion/").status_code == 200
     assert thief.get("/redaktion/en/messages.po").status_code == 200
-    assert log_out(editor_client).status_code == 303
+    response = log_out(editor_client)
+    assert response.status_code == 303
+    assert response.headers["Clear-Site-Data"] == '"cache"'
     for url in ("/redaktion/", "/redaktion/en/messages.po", "/redaktion/eingang"):
         response = thief.get(url)
         assert response.status_code == 303, url

@@ -239,7 +239,13 @@ def logout():
     _checked_action()
     auth.log_out()
     flash(gettext("Sie sind abgemeldet."))
-    return redirect(url_for("editor.login"), 303)
+    return _logged_out(redirect(url_for("editor.login"), 303))
+
+
+def _logged_out(response):
+    """The browser drops what it may have kept of editor pages (personal data)."""
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/ueberall-abmelden", methods=["POST"])
@@ -249,7 +255,7 @@ def logout_everywhere():
     _checked_action()
     auth.log_out_everywhere(g.editor["id"])
     flash(gettext("Sie sind jetzt überall abgemeldet, auf allen Geräten."))
-    return redirect(url_for("editor.login"), 303)
+    return _logged_out(redirect(url_for("editor.login"), 303))
 
 
 def _checked_action() -> None:
