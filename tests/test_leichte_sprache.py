@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 from babel.messages.pofile import read_po
 
-from webapp.editor.forms import MAX_TEXT_LENGTH
+from webapp.editor.forms import MAX_TRANSLATION_LENGTH
 from webapp.i18n import leichte_sprache
 from webapp.i18n.leichte_sprache import HARD, MEDIOPUNKT, WARN, Finding, check, split_compound
 
@@ -225,7 +225,7 @@ def adversarial_inputs(limit: int) -> dict[str, str]:
     return found
 
 
-INPUTS = adversarial_inputs(MAX_TEXT_LENGTH)
+INPUTS = adversarial_inputs(MAX_TRANSLATION_LENGTH)
 #: Generous: the rules take milliseconds for these inputs; a rule that backtracks or recurses
 #: over the text takes seconds to minutes. Measured as this thread's CPU time, so the other
 #: processes on a shared machine do not count.
@@ -302,7 +302,7 @@ def test_every_pattern_finds_its_matches_quickly_on_adversarial_texts(name):
 def test_the_audits_inputs_are_checked_quickly_and_sensibly():
     seconds = cpu_seconds(check, "a@" * 10000)
     assert seconds < BUDGET_SECONDS
-    word = ("Sozialbericht" * 2000)[:MAX_TEXT_LENGTH]
+    word = ("Sozialbericht" * 2000)[:MAX_TRANSLATION_LENGTH]
     found = check(word)  # raised RecursionError
     assert [f.rule for f in found] == ["compound"]
     assert found[0].suggestion.startswith("Sozial·berichtSozial·berichtSozial·")

@@ -20,7 +20,7 @@ from webapp.db import db
 from webapp.editor import runtime
 from webapp.editor.catalog import entry_key, load_view
 from webapp.editor.checks import blocking, check_entry
-from webapp.editor.forms import MAX_TEXT_LENGTH
+from webapp.editor.forms import MAX_TRANSLATION_LENGTH
 from webapp.editor.models import AuditEntry, TranslationOverride
 from webapp.i18n import ENVIRON_KEY
 
@@ -329,7 +329,7 @@ def test_gettext_ngettext_lazy_strings_and_templates_fall_back_to_german(broken_
 
 
 @pytest.mark.parametrize(
-    "text", ["a@" * (MAX_TEXT_LENGTH // 2), ("Sozialbericht" * 2000)[:MAX_TEXT_LENGTH]]
+    "text", ["a@" * (MAX_TRANSLATION_LENGTH // 2), ("Sozialbericht" * 2000)[:MAX_TRANSLATION_LENGTH]]
 )
 def test_the_longest_adversarial_leichte_sprache_text_gets_an_answer(editor_client, text):
     """Took minutes (worker timeout: 500) or raised RecursionError (500) before."""

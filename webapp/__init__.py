@@ -38,7 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
 
-    from . import assets, caching, compression, security
+    from . import assets, caching, compression, input_encoding, security
+
+    input_encoding.init_app(app)  # form fields must be UTF-8 (a 400 before any view)
 
     assets.init_app(app)
     compression.init_app(app)

@@ -1,4 +1,4 @@
-"""``flask editor add NAME`` and ``flask editor export``."""
+"""``flask editor add NAME``, ``password NAME``, ``purge`` and ``export``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,34 @@ def add(name: str) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"editor {name!r} created")
+
+
+@cli.command("password")
+@click.argument("name")
+def password_command(name: str) -> None:
+    """Set a new password (asked twice); every session of the account ends."""
+    if db.session.scalar(select(Editor).filter_by(name=name)) is None:
+        raise click.ClickException(f"no editor named {name!r}")
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        ended = auth.change_password(name, password)
+    except (ValueError, LookupError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"password of {name!r} changed; {ended} session(s) ended")
+
+
+@cli.command("purge")
+def purge_command() -> None:
+    """Delete login attempts past their retention (they hold IP addresses) and expired
+    sessions. Logins do it too; run this daily (cron) so nothing outlives the period."""
+    attempts = auth.purge_attempts()
+    sessions = auth.purge_sessions()
+    db.session.commit()
+    days = int(current_app.config.get("EDITOR_ATTEMPT_RETENTION_DAYS", 7))
+    click.echo(
+        f"Deleted {attempts} login attempt(s) older than {days} days "
+        f"and {sessions} expired session(s)."
+    )
 
 
 @cli.command("export")
