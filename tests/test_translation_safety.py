@@ -329,7 +329,8 @@ def test_gettext_ngettext_lazy_strings_and_templates_fall_back_to_german(broken_
 
 
 @pytest.mark.parametrize(
-    "text", ["a@" * (MAX_TRANSLATION_LENGTH // 2), ("Sozialbericht" * 2000)[:MAX_TRANSLATION_LENGTH]]
+    "text",
+    ["a@" * (MAX_TRANSLATION_LENGTH // 2), ("Sozialbericht" * 2000)[:MAX_TRANSLATION_LENGTH]],
 )
 def test_the_longest_adversarial_leichte_sprache_text_gets_an_answer(editor_client, text):
     """Took minutes (worker timeout: 500) or raised RecursionError (500) before."""
