@@ -457,3 +457,41 @@ def test_a_new_login_in_the_same_browser_ends_the_earlier_session(editor_client,
     assert thief.get("/redaktion/").status_code == 303
     with editor_app.app_context():
         assert db.session.scalar(select(func.count(EditorSession.id))) == 1
+
+
+# --- roles (issue 16: four-eyes principle) ---------------------------------------------------
+
+
+def test_editor_add_takes_a_role_and_current_editor_reports_it(tmp_path):
+    from webapp.editor import auth
+    from webapp.editor.roles import FREIGABE, REDAKTION, has_role
+
+    from .conftest import make_app
+
+    app = make_app()
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["editor", "add", "frei", "--role", "freigabe"],
+        input="x" * 16 + "\n" + "x" * 16 + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "(freigabe)" in result.output
+    result = runner.invoke(args=["editor", "add", "red"], input="y" * 16 + "\n" + "y" * 16 + "\n")
+    assert "(redaktion)" in result.output
+    result = runner.invoke(args=["editor", "add", "bad", "--role", "chef"], input="z" * 16 + "\n")
+    assert result.exit_code != 0
+    with app.app_context():
+        from webapp.db import db
+        from webapp.editor.models import Editor
+
+        roles = {e.name: e.role for e in db.session.scalars(db.select(Editor))}
+        assert roles["frei"] == FREIGABE and roles["red"] == REDAKTION
+        assert "bad" not in roles
+        assert has_role({"role": FREIGABE}, REDAKTION) and has_role({"role": FREIGABE}, FREIGABE)
+        assert not has_role({"role": REDAKTION}, FREIGABE) and not has_role(None, REDAKTION)
+        try:
+            auth.create_editor("x", "p" * 16, "chef")
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("an unknown role is refused")

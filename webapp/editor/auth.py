@@ -85,9 +85,13 @@ def _check_length(password: str) -> None:
         raise ValueError(f"password shorter than {MIN_PASSWORD_LENGTH} characters")
 
 
-def create_editor(name: str, password: str) -> Editor:
+def create_editor(name: str, password: str, role: str = "redaktion") -> Editor:
     _check_length(password)
-    editor = Editor(name=name, password_hash=hash_password(password))
+    from .roles import ROLES
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+    editor = Editor(name=name, password_hash=hash_password(password), role=role)
     db.session.add(editor)
     db.session.commit()
     return editor
@@ -319,7 +323,8 @@ def _expired(row: EditorSession, now: dt.datetime) -> bool:
 
 
 def current_editor() -> dict | None:
-    """The logged-in editor (``{"id", "name"}``) or ``None``; ends an expired session."""
+    """The logged-in editor (``{"id", "name", "role"}``) or ``None``; ends an expired
+    session."""
     if not session.get(SESSION_KEY):
         return None
     row = _current_row()
@@ -334,7 +339,7 @@ def current_editor() -> dict | None:
     if (now - _aware(row.last_seen)).total_seconds() >= TOUCH_SECONDS:
         row.last_seen = now
         db.session.commit()
-    return {"id": editor.id, "name": editor.name}
+    return {"id": editor.id, "name": editor.name, "role": editor.role}
 
 
 def purge_sessions(now: dt.datetime | None = None) -> int:

@@ -1,4 +1,5 @@
-"""``flask editor add NAME``, ``password NAME``, ``purge`` and ``export``."""
+"""``flask editor add NAME [--role redaktion|freigabe]``, ``password NAME``, ``purge`` and
+``export``."""
 
 from __future__ import annotations
 
@@ -12,22 +13,30 @@ from . import auth
 from .catalog import EDITABLE
 from .exchange import export
 from .models import Editor
+from .roles import REDAKTION, ROLES
 
 cli = AppGroup("editor", help="Accounts of the editors' area and its translations.")
 
 
 @cli.command("add")
 @click.argument("name")
-def add(name: str) -> None:
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default=REDAKTION,
+    show_default=True,
+    help="redaktion writes and submits; freigabe also publishes (four-eyes principle)",
+)
+def add(name: str, role: str) -> None:
     """Create an editor account; the password is asked twice."""
     if db.session.scalar(select(Editor).filter_by(name=name)) is not None:
         raise click.ClickException(f"an editor named {name!r} exists already")
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        auth.create_editor(name, password)
+        auth.create_editor(name, password, role)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"editor {name!r} created")
+    click.echo(f"editor {name!r} created ({role})")
 
 
 @cli.command("password")

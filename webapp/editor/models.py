@@ -30,6 +30,8 @@ class Editor(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: "redaktion" or "freigabe" (:mod:`.roles`)
+    role: Mapped[str] = mapped_column(String(20), default="redaktion", server_default="redaktion")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
