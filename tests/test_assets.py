@@ -59,7 +59,7 @@ def test_css_and_js_are_sent_compressed_and_revalidate_with_304(client):
 
 
 def test_unhashed_and_outdated_names_are_served_but_revalidated(client):
-    for url in ("/static/css/portal.css", "/static/css/portal.0123456789.css"):
+    for url in ("/static/dist/portal.css", "/static/dist/portal.0123456789.css"):
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-cache"
