@@ -74,7 +74,7 @@ def test_groesser_steps_up_to_200_and_stays_there(client):
     for _ in range(6):
         response = post(client, "groesser")
         assert response.status_code == 303
-        assert response.headers["Location"] == "/hilfen"
+        assert response.headers["Location"] == "/hilfen#anzeige-groesser"
         page = client.get("/hilfen")
         seen.append(html_classes(page))
     assert seen == [
@@ -197,16 +197,16 @@ def test_unknown_action_is_refused_and_stores_nothing(client):
 def test_return_path_outside_the_site_goes_to_the_start_page(client, back):
     response = post(client, "groesser", back=back)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/#anzeige-groesser"
 
 
 def test_return_path_keeps_query_and_language(client):
     response = post(client, "kontrast", back="/uebersicht?x=1&y=2")
-    assert response.headers["Location"] == "/uebersicht?x=1&y=2"
+    assert response.headers["Location"] == "/uebersicht?x=1&y=2#anzeige-kontrast"
     response = post(client, "kontrast", back="/hilfen", prefix="/en")
-    assert response.headers["Location"] == "/en/hilfen"
+    assert response.headers["Location"] == "/en/hilfen#anzeige-kontrast"
     response = post(client, "kontrast", back="//evil.example", prefix="/leichte-sprache")
-    assert response.headers["Location"] == "/leichte-sprache/"
+    assert response.headers["Location"] == "/leichte-sprache/#anzeige-kontrast"
 
 
 def test_form_carries_this_pages_path_as_return_path(client):
