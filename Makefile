@@ -44,7 +44,8 @@ assets: node_modules/.package-lock.json $(VENV)/.installed-build
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
 	npx --no-install sass --no-source-map --style=compressed --quiet-deps \
-	  --load-path=$(KERN)/src/scss static/scss/portal.scss static/dist/portal.css
+	  --load-path=$(KERN)/src/scss static/scss/portal.scss:static/dist/portal.css \
+	  static/scss/editor.scss:static/dist/editor.css
 	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-Regular.woff2 --unicodes='$(FONT_UNICODES)' \
 	  --layout-features='$(FONT_FEATURES)' --flavor=woff2 --output-file=static/dist/fonts/fira-sans-400.woff2
 	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 --unicodes='$(FONT_UNICODES)' \
