@@ -21,6 +21,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Build tools of `make assets` (fontTools' pyftsubset for the fonts).
+$(VENV)/.installed-build: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[build]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -28,10 +33,23 @@ install-test: $(VENV)/.installed-test
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-assets: node_modules/.package-lock.json
-	mkdir -p static/vendor
+# KERN UX (@kern-ux/native): its SCSS is the load path of static/scss/portal.scss, its Fira
+# Sans is cut to the characters of German, Leichte Sprache (· U+00B7) and English.
+KERN := node_modules/@kern-ux/native
+FONT_UNICODES := U+0020-007E,U+00A0-00FF,U+0152-0153,U+1E9E,U+2010-2027,U+2030,U+2039-203A,U+20AC,U+2122,U+2190-2193,U+2212
+FONT_FEATURES := kern,liga,calt,ccmp,locl,mark,mkmk,lnum,tnum,case
+
+assets: node_modules/.package-lock.json $(VENV)/.installed-build
+	mkdir -p static/vendor static/dist/fonts
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+	npx --no-install sass --no-source-map --style=compressed --quiet-deps \
+	  --load-path=$(KERN)/src/scss static/scss/portal.scss:static/dist/portal.css \
+	  static/scss/editor.scss:static/dist/editor.css
+	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-Regular.woff2 --unicodes='$(FONT_UNICODES)' \
+	  --layout-features='$(FONT_FEATURES)' --flavor=woff2 --output-file=static/dist/fonts/fira-sans-400.woff2
+	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 --unicodes='$(FONT_UNICODES)' \
+	  --layout-features='$(FONT_FEATURES)' --flavor=woff2 --output-file=static/dist/fonts/fira-sans-600.woff2
 
 # Compile the catalogs that exist (.mo files are built, never committed).
 catalogs: $(VENV)/.installed
@@ -119,5 +137,5 @@ screenshots: install-test assets catalogs browser
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor static/dist instance .pytest_cache
 	find translations -name '*.mo' -delete

@@ -209,7 +209,7 @@ def test_display_controls_on_an_editor_page_apply_and_return_to_it(editor_client
         form["action"], data=data, headers={"Sec-Fetch-Site": "same-origin"}
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/redaktion/protokoll"
+    assert response.headers["Location"] == "/redaktion/protokoll#anzeige-groesser"
     again = editor_client.get(response.headers["Location"])
     assert again.status_code == 200
     assert soup(again.text).html.get("class")  # the larger text size is applied

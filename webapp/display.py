@@ -179,7 +179,9 @@ def change():
         response.headers["HX-Trigger-After-Swap"] = json.dumps({CHANGED_EVENT: detail})
     else:
         target = request.script_root + safe_return_path(request.form.get("zurueck"))
-        response = redirect(target, 303)
+        # Back at the control just used: browsers open the "Menü" disclosure around it (a
+        # closed <details> opens for the fragment's target) and Tab continues from there.
+        response = redirect(f"{target}#anzeige-{action}", 303)
     if after.is_default:
         response.delete_cookie(COOKIE, path="/", samesite="Lax")
     else:

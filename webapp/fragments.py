@@ -31,7 +31,7 @@ OOB_BLOCKS = [
     ("partials/service_bar.html", "service_list"),
     ("partials/footer.html", "footer_list"),
     ("partials/language_switch.html", "language_switch"),
-    ("partials/language_switch.html", "language_offer"),
+    ("partials/language_offer.html", "language_offer"),
     ("partials/print_info.html", "print_info"),
 ]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_decimal, lazy_gettext
 from markupsafe import Markup
@@ -68,6 +71,11 @@ def breadcrumb_for(path: str) -> list[dict]:
     return trail
 
 
+def today() -> datetime.date:
+    """Today in Germany: events before it are shown as past (badge on the event page)."""
+    return datetime.datetime.now(ZoneInfo("Europe/Berlin")).date()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         href=href,
@@ -78,6 +86,7 @@ def init_app(app: Flask) -> None:
         service_links=SERVICE_LINKS,
         footer_paths=FOOTER_PATHS,
         sidebar_paths=SIDEBAR_PATHS,
+        today=today,
     )
     app.jinja_env.filters.update(date_long=date_long, filesize=filesize)
 

@@ -19,6 +19,23 @@
     }
   }
 
+  // "Menü" (partials/header.html) is a <details>: CSS shows its content on wide screens even
+  // when closed. Opened there, it stays open when larger text makes the screen narrow, so the
+  // button just pressed keeps its place and the focus. It is never closed from here.
+  var menu = document.getElementById("menue");
+  var toggle = menu && menu.querySelector("summary");
+  function openWhenWide() {
+    if (menu && !menu.open && window.getComputedStyle(toggle).display === "none") {
+      menu.open = true;
+    }
+  }
+  if (toggle) {
+    openWhenWide();
+    if ("ResizeObserver" in window) {
+      new window.ResizeObserver(openWhenWide).observe(document.querySelector(".site-header"));
+    }
+  }
+
   // Größer, Kleiner, Kontrast, Standardansicht (htmx)
   document.addEventListener("anzeige-geaendert", function (event) {
     var detail = event.detail || {};
