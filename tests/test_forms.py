@@ -49,7 +49,7 @@ def test_each_form_page_has_its_text_and_a_labelled_novalidate_form(forms_client
     page = soup(response.data)
     form = page.select_one("main form")
     assert form.has_attr("novalidate") and form["method"] == "post"
-    assert form["hx-post"] == FORM_PATHS[kind] == form["action"]
+    assert form["data-hx-post"] == FORM_PATHS[kind] == form["action"]
     fields = form.select("input:not([type=hidden]), textarea")
     visible = [f for f in fields if f.find_parent(class_="form-honeypot") is None]
     assert {f["name"] for f in visible} == set(VALID[kind])
@@ -243,7 +243,7 @@ def test_with_htmx_an_invalid_form_is_answered_in_place_with_422(forms_client):
     page = soup(html)
     assert page.title.get_text() == "Fehler: Kontakt – Sozialberichte NRW"
     assert page.find(class_="error-summary").has_attr("autofocus")
-    status = page.find(attrs={"hx-swap-oob": "innerHTML:#status"})
+    status = page.find(attrs={"data-hx-swap-oob": "innerHTML:#status"})
     assert status.get_text(strip=True) == "Das Formular enthält 2 Fehler."
     assert page.find(id="subject")["value"] == VALID["kontakt"]["subject"]
 

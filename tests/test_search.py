@@ -147,7 +147,7 @@ def test_search_as_you_type_gets_only_the_results(client):
     assert page.title.get_text() == "Suche: Sozialplanung – Sozialberichte NRW"
     count = page.select_one(".search-results__count").get_text()
     status = page.find(id="status")
-    assert status["hx-swap-oob"] == "innerHTML" and status.get_text() == count
+    assert status["data-hx-swap-oob"] == "innerHTML" and status.get_text() == count
 
 
 def test_results_and_page_fragments_are_never_mixed_up(news_app):
@@ -165,8 +165,8 @@ def test_search_form_in_header_and_page_is_plain_get(client):
     form = search.select_one("main form[role=search]")
     assert form["method"] == "get" and form["action"] == "/suche"
     field = form.select_one("#suchbegriff")
-    assert field["hx-trigger"] == "input changed delay:300ms, search"
-    assert field["hx-target"] == "#suchergebnisse"
+    assert field["data-hx-trigger"] == "input changed delay:300ms, search"
+    assert field["data-hx-target"] == "#suchergebnisse"
 
 
 def test_each_language_searches_its_own_texts(app, client):
