@@ -184,3 +184,43 @@ def test_each_language_searches_its_own_texts(app, client):
     links = {a.get_text(): a["href"] for a in page.select(".search-results__title a")}
     assert links.get(title) == "/en/impressum"
     assert all(href.startswith("/en/") for href in links.values())
+
+
+#: Leichte Sprache writes long words with the Mediopunkt: a visitor types them without.
+LS_WORDS = {
+    "Sozialbericht": "/leichte-sprache/sozialberichte/",
+    "Datenschutz": "/leichte-sprache/datenschutz",
+    "Barrierefreiheit": "/leichte-sprache/barrierefreiheit",
+    "Gebärdensprache": "/leichte-sprache/gebaerdensprache",
+}
+
+
+def ls_hits(client, query) -> list[str]:
+    response = client.get("/leichte-sprache/suche", query_string={"q": query})
+    assert response.status_code == 200
+    return [a["href"] for a in soup(response.data).select(".search-results__title a")]
+
+
+@pytest.mark.parametrize("word", LS_WORDS)
+def test_leichte_sprache_search_finds_words_written_with_mediopunkt(client, word):
+    found = ls_hits(client, word)
+    assert LS_WORDS[word] in found
+    split = {
+        "Sozialbericht": "Sozial{}bericht",
+        "Datenschutz": "Daten{}schutz",
+        "Barrierefreiheit": "Barriere{}freiheit",
+        "Gebärdensprache": "Gebärden{}sprache",
+    }[word]
+    for joiner in ("·", "-", "\u00ad"):
+        assert ls_hits(client, split.format(joiner)) == found, joiner
+    assert ls_hits(client, word.lower()) == found
+
+
+def test_query_parts_of_a_word_are_joined():
+    assert terms("Sozial·bericht Nordrhein-Westfalen Kinder- und -y") == [
+        "Sozialbericht",
+        "NordrheinWestfalen",
+        "Kinder",
+        "und",
+        "y",
+    ]
