@@ -132,7 +132,7 @@
       .map(function (block) {
         var marked = block.closest("[lang]");
         // The Mediopunkt (Sozial·bericht) is for the eye: speech gets "Sozialbericht".
-        var text = block.innerText.replace(/\u00b7/g, "").trim();
+        var text = block.innerText.replace(/\u00b7\u200b?/g, "").trim();
         return { text: text, lang: marked ? marked.lang : root.lang };
       })
       .filter(function (part) {
