@@ -15,7 +15,7 @@ NON_HTML_SUFFIXES = (".xml", ".ics", ".txt", ".pdf", ".css", ".js")
 def visible(text: str) -> str:
     """Text as the eye reads it: the Mediopunkt joined again (webapp/mediopunkt.py wraps it
     in an aria-hidden span with a zero-width space, which ``get_text(" ")`` pads)."""
-    return re.sub(r"\s*·[\s\u200b]*", "·", text)
+    return re.sub(r"\s*·[\s\u200b]*", "·", text).replace("\u200b", "")
 
 
 def soup(html: bytes | str) -> BeautifulSoup:

@@ -32,6 +32,7 @@ def test_visible_text_keeps_it_names_do_not():
     assert page.option["value"] == "a·b"
     assert page.textarea.get_text() == "Sozial·planung"
     assert "var a = '·';" in out
+    assert for_the_ear(out) == out  # a cached page passes again: nothing changes
 
 
 def test_every_leichte_sprache_page_hides_it_from_the_ear(client):
@@ -42,6 +43,8 @@ def test_every_leichte_sprache_page_hides_it_from_the_ear(client):
     bare = re.sub(r'<span aria-hidden="true">·\u200b</span>|data-[a-z-]+="[^"]*"', "", html)
     assert "·" not in bare
     assert html.count('<span aria-hidden="true">·\u200b</span>') >= 10
+    # From the page cache the same, not wrapped twice.
+    assert client.get("/leichte-sprache/").text == html
     # htmx fragments too
     fragment = client.get("/leichte-sprache/hilfen", headers={"HX-Request": "true"}).text
     assert "·" not in re.sub(r'<span aria-hidden="true">·\u200b</span>', "", fragment)

@@ -28,7 +28,8 @@ VISIBLE = '<span aria-hidden="true">·\u200b</span>'
 _RAW = ("script", "style", "textarea")
 _NAMES = ("title", "option")
 _TOKEN = re.compile(
-    r"<!--.*?-->"
+    "(?P<done>" + re.escape(VISIBLE) + ")"  # already done (a cached page): stays as it is
+    r"|<!--.*?-->"
     r"|<(?P<raw>script|style|textarea)\b[^>]*>.*?</(?P=raw)\s*>"
     r"|<(?P<named>title|option)\b[^>]*>.*?</(?P=named)\s*>"
     r"|<[^>]*>",
@@ -53,7 +54,7 @@ def for_the_ear(html: str) -> str:
     for match in _TOKEN.finditer(html):
         out.append(html[position : match.start()].replace(MEDIOPUNKT, VISIBLE))
         token = match[0]
-        if match["raw"]:
+        if match["raw"] or match["done"]:
             out.append(token)
         elif match["named"]:
             opening, rest = token.split(">", 1)
