@@ -13,6 +13,7 @@ from urllib.parse import urldefrag
 
 import pytest
 
+from .conftest import make_app
 from .fixtures_editor import log_in
 from .forms_support import FORM_PATHS, submit
 from .helpers import crawl, html_pages, internal_links
@@ -71,6 +72,11 @@ def all_pages(app, editor_app) -> dict[str, bytes]:
         sent = submit(forms, kind)
         assert sent.status_code in (302, 303), kind
         pages[f"{kind} confirmation"] = forms.get(sent.headers["Location"]).data
+    # The form given back filled in: an expired token, the rate limit.
+    pages["kontakt expired"] = submit(forms, "kontakt", token="abgelaufen").data
+    limited = make_app(FORMS_RATE_LIMIT="1 per minute").test_client()
+    submit(limited, "bestellung")
+    pages["bestellung rate limited"] = submit(limited, "bestellung").data
     editors = editor_app.test_client()
     pages["editors login"] = editors.get("/redaktion/anmelden").data
     assert log_in(editors).status_code == 303
