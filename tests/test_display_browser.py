@@ -179,7 +179,7 @@ def test_the_controls_without_javascript(browser_nojs, live_server):
         WebDriverWait(driver, 5).until(staleness_of(old_page))
 
     driver.get(live_server.url + "/hilfen")
-    assert driver.find_element(By.CSS_SELECTOR, ".speech").is_displayed() is False
+    assert driver.find_elements(By.CSS_SELECTOR, ".speech") == []
     # Vorlesen needs JavaScript: without it, its buttons are not in the page at all.
     assert driver.find_elements(By.CSS_SELECTOR, "#anzeige-vorlesen, .speech button") == []
     assert len(driver.find_elements(By.CSS_SELECTOR, ".service-bar form")) == 1
@@ -450,7 +450,7 @@ def test_vorlesen_is_hidden_without_speech_synthesis(
     assert browser.execute_script("return 'speechSynthesis' in window") is False
     WebDriverWait(browser, 5).until(lambda d: d.execute_script("return !!window.htmx"))
     assert browser.find_elements(By.ID, "anzeige-vorlesen") == []
-    assert not browser.find_element(By.CSS_SELECTOR, ".speech").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, ".speech") == []
     assert browser.find_element(By.ID, "anzeige-drucken").is_displayed()
 
 

@@ -87,16 +87,26 @@
     );
   });
 
-  // Vorlesen: only where the browser has speech synthesis.
-  var speech = document.querySelector(".speech");
+  // Vorlesen: only where the browser has speech synthesis. Its list item and buttons are made
+  // here, after Drucken, from the texts on the tools list (data-*).
+  var tools = document.querySelector(".service-bar__tools");
   if (
-    !speech ||
+    !tools ||
     !("speechSynthesis" in window) ||
     typeof window.SpeechSynthesisUtterance !== "function"
   ) {
     return;
   }
   var synth = window.speechSynthesis;
+  var speech = document.createElement("li");
+  speech.className = "speech";
+  speech.hidden = true;
+  Object.keys(tools.dataset).forEach(function (key) {
+    speech.dataset[key] = tools.dataset[key];
+  });
+  var print = document.getElementById("anzeige-drucken");
+  var printItem = print && print.closest("li");
+  tools.insertBefore(speech, printItem ? printItem.nextSibling : tools.firstChild);
 
   /** Vorlesen, Pause and Stopp exist only here: without JavaScript they are not in the page. */
   function speechButton(id, label, pressed) {
