@@ -66,21 +66,26 @@
     line.hidden = false;
   });
 
-  // Vorlesen: only where the browser has speech synthesis.
-  var speech = document.querySelector(".speech");
-  if (
-    !speech ||
-    !("speechSynthesis" in window) ||
-    typeof window.SpeechSynthesisUtterance !== "function"
-  ) {
+  // Vorlesen: only where the browser has speech synthesis. Back and Forward bring a whole new
+  // body from the server (htmx history restore) with the controls hidden again: they are shown
+  // after every restore too, and the clicks are handled on the document, so that new buttons
+  // work as the first ones did.
+  if (!("speechSynthesis" in window) || typeof window.SpeechSynthesisUtterance !== "function") {
     return;
   }
   var synth = window.speechSynthesis;
-  var start = document.getElementById("anzeige-vorlesen");
-  var pause = document.getElementById("anzeige-vorlesen-pause");
-  var stop = document.getElementById("anzeige-vorlesen-stopp");
   var BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, caption, figcaption";
   var session = 0;
+  var reading = false;
+
+  function controls() {
+    return {
+      speech: document.querySelector(".speech"),
+      start: document.getElementById("anzeige-vorlesen"),
+      pause: document.getElementById("anzeige-vorlesen-pause"),
+      stop: document.getElementById("anzeige-vorlesen-stopp")
+    };
+  }
 
   function texts() {
     var main = document.querySelector("main");
@@ -112,24 +117,29 @@
     return null;
   }
 
-  function showReading(reading) {
-    pause.hidden = !reading;
-    stop.hidden = !reading;
-    pause.setAttribute("aria-pressed", "false");
+  function showReading(on) {
+    var c = controls();
+    reading = on;
+    if (c.pause && c.stop) {
+      c.pause.hidden = !on;
+      c.stop.hidden = !on;
+      c.pause.setAttribute("aria-pressed", "false");
+    }
   }
 
   function finish(message) {
+    var c = controls();
     session += 1;
-    var hadFocus = document.activeElement === pause || document.activeElement === stop;
+    var hadFocus = document.activeElement === c.pause || document.activeElement === c.stop;
     synth.cancel();
     showReading(false);
-    if (hadFocus) {
-      start.focus();
+    if (hadFocus && c.start) {
+      c.start.focus();
     }
     announce(message);
   }
 
-  start.addEventListener("click", function () {
+  function read() {
     session += 1;
     var current = session;
     var parts = texts();
@@ -145,16 +155,17 @@
       utterance.addEventListener("end", function () {
         left -= 1;
         if (left === 0 && current === session) {
-          finish(speech.dataset.stopped);
+          finish(controls().speech.dataset.stopped);
         }
       });
       synth.speak(utterance);
     });
     showReading(parts.length > 0);
-    announce(speech.dataset.started);
-  });
+    announce(controls().speech.dataset.started);
+  }
 
-  pause.addEventListener("click", function () {
+  function togglePause(pause) {
+    var speech = controls().speech;
     if (pause.getAttribute("aria-pressed") === "true") {
       synth.resume();
       pause.setAttribute("aria-pressed", "false");
@@ -164,22 +175,44 @@
       pause.setAttribute("aria-pressed", "true");
       announce(speech.dataset.paused);
     }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".speech button");
+    if (!button) {
+      return;
+    }
+    if (button.id === "anzeige-vorlesen") {
+      read();
+    } else if (button.id === "anzeige-vorlesen-pause") {
+      togglePause(button);
+    } else if (button.id === "anzeige-vorlesen-stopp") {
+      finish(controls().speech.dataset.stopped);
+    }
   });
 
-  stop.addEventListener("click", function () {
-    finish(speech.dataset.stopped);
-  });
+  function showControls() {
+    var speech = controls().speech;
+    if (speech) {
+      speech.hidden = false;
+    }
+  }
 
   window.addEventListener("pagehide", function () {
     synth.cancel();
   });
-  // In-place navigation (htmx) brings another page: stop reading the old one.
-  ["htmx:pushedIntoHistory", "htmx:historyRestore"].forEach(function (name) {
-    document.addEventListener(name, function () {
-      if (!stop.hidden) {
-        finish(speech.dataset.stopped);
-      }
-    });
+  // In-place navigation (htmx) brings another page: stop reading the old one (silently after
+  // Back/Forward: the new page is announced, and the old buttons are gone).
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    if (reading) {
+      finish(controls().speech.dataset.stopped);
+    }
   });
-  speech.hidden = false;
+  document.addEventListener("htmx:historyRestore", function () {
+    session += 1;
+    synth.cancel();
+    reading = false;
+    showControls();
+  });
+  showControls();
 })();

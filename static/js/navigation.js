@@ -77,20 +77,53 @@
     }
   }
 
+  /**
+   * Runs the callback once the browser has drawn the new content. Chromium hands the changed
+   * accessibility tree to screen readers with the next frame; events that belong to the new
+   * content (e.g. the selected option of a new <select>) would otherwise arrive after a focus
+   * change made in the same task and take Orca there (after Forward: into the year filter
+   * instead of the h1). A hidden tab draws no frames: the timer runs it then.
+   */
+  function afterNextFrame(callback) {
+    var done = false;
+    function once() {
+      if (!done) {
+        done = true;
+        callback();
+      }
+    }
+    window.requestAnimationFrame(function () {
+      window.setTimeout(once, 0);
+    });
+    window.setTimeout(once, 250);
+  }
+
   function pageLoaded() {
     var region = main();
     if (!region) {
       return;
     }
     setBusy(false);
-    var heading = region.querySelector("h1");
     window.scrollTo(0, 0);
-    (heading || region).focus({ preventScroll: true });
-    var template = statusRegion() && statusRegion().getAttribute("data-page-loaded");
-    var title = (heading || region).textContent.replace(/\s+/g, " ").trim();
-    if (template) {
-      announce(template.replace("{title}", title));
-    }
+    afterNextFrame(function () {
+      var heading = region.querySelector("h1");
+      (heading || region).focus({ preventScroll: true });
+      var template = statusRegion() && statusRegion().getAttribute("data-page-loaded");
+      var title = (heading || region).textContent.replace(/\s+/g, " ").trim();
+      if (template) {
+        announce(withDetail(template.replace("{title}", title), region));
+      }
+    });
+  }
+
+  /**
+   * What the new page itself says first (an element marked data-page-loaded-detail, e.g. the
+   * number of search hits) is part of the announcement: heard at once, not lines later.
+   */
+  function withDetail(text, region) {
+    var detail = region.querySelector("[data-page-loaded-detail]");
+    var extra = detail ? detail.textContent.replace(/\s+/g, " ").trim() : "";
+    return extra ? text + ". " + extra : text;
   }
 
   /** Content that asks for the focus (e.g. the first appended news item) gets it once. */
