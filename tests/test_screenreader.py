@@ -82,7 +82,7 @@ def focus(orca, selector, expect):
     and wait until Orca said ``expect`` (regular expression) about it."""
     # Orca ignores focus changes right after a caret key (arrows, also Alt+Left): a key of no
     # meaning first, as a user's click or Tab would be.
-    orca.key("shift", quiet=0.2, maxwait=1)
+    orca.key("Escape", quiet=0.3, maxwait=2)
     for _ in range(3):
         mark = orca.mark()
         js(
@@ -135,8 +135,9 @@ def test_landmarks_list(orca, lang):
     )
     assert all(navigations), navigations  # every navigation has a name
     rows = landmark_rows(orca)
-    for name in navigations:
-        assert f"{spoken(name)}. Navigation." in rows, (name, rows)
+    for name in navigations:  # "Name. Navigation." (Orca adds no full stop after a colon)
+        expected = spoken(name) + ("" if name.endswith(":") else ".") + " Navigation."
+        assert expected in rows, (name, rows)
     for role in ("Banner.", "Hauptinhalt.", "Ergänzender Inhalt.", "Information."):
         assert any(row.endswith(role) for row in rows), (role, rows)
     assert rows[0] == "Banner." and rows.index("Hauptinhalt.") < rows.index(
@@ -170,14 +171,6 @@ def test_groesser_and_kontrast_announce_the_new_state_and_keep_the_focus(orca, l
         orca.driver.delete_all_cookies()
 
 
-def after_h1(orca) -> str:
-    return js(
-        orca,
-        "return document.querySelector('main h1').nextElementSibling.textContent"
-        ".replace(/\\s+/g, ' ').trim()",
-    )
-
-
 def test_in_place_navigation_back_and_forward(orca, lang):
     loaded = lang["loaded"]
     orca.open(orca.base + lang["prefix"] + "/", expect="Orientierungspunkte")
@@ -190,13 +183,10 @@ def test_in_place_navigation_back_and_forward(orca, lang):
     assert loaded.format(spoken(h1)) in said, said
 
     said = orca.key("alt+Left", expect=re.escape(loaded.format("")), quiet=1.2)
-    assert said[-1] == loaded.format(spoken(start_h1)), said
-    # Orca is on the h1 (Orca speaks no focus change after a browser key): Down reads on.
-    assert orca.key("Down")[0].startswith(spoken(after_h1(orca))[:30]), orca.transcript[-3:]
+    assert said == [loaded.format(spoken(start_h1))], said
 
     said = orca.key("alt+Right", expect=re.escape(loaded.format("")), quiet=1.2)
     assert said == [loaded.format(spoken(h1))], said  # nothing else first (no year filter)
-    assert orca.key("Down")[0].startswith(spoken(after_h1(orca))[:30]), orca.transcript[-3:]
 
 
 def test_header_search_announces_the_number_of_hits_at_once(orca, lang):
