@@ -6,6 +6,9 @@ own commands work); Selenium only opens addresses and reads the page's state.
 Built on the project's Orca harness (``/work/shared/tools/orca-harness.sh``, the same start-up,
 Orca customisations and speech-dispatcher set-up). Debian packages: ``make screenreader``.
 
+Environment: ``SCREENREADER_DISPLAY`` (X display, default ``:131``), ``ORCA_DEBUG=1`` (Orca's
+own debug log in the work directory, to find out why Orca said what it said).
+
 Orca's browse-mode keys: H heading, M landmark, E entry, Alt+Shift+M list of landmarks
 (a dialog; Escape closes it), Insert+A browse/focus mode. The Orca modifier is Insert.
 """
@@ -130,7 +133,7 @@ class ScreenReader:
         dbus = subprocess.run(
             ["dbus-launch", "--sh-syntax"], env=self.env, capture_output=True, text=True, check=True
         ).stdout
-        for name, value in re.findall(r"(\w+)='([^']*)'", dbus):
+        for name, value in re.findall(r"(\w+)='?([^';\n]*)'?;", dbus):
             if name == "DBUS_SESSION_BUS_PID":
                 self.dbus_pid = int(value)
             else:

@@ -1,7 +1,7 @@
 """What the Orca screen reader SAYS (tests/screenreader.py), in German and Leichte Sprache:
 skip link, the list of landmarks, Größer and Kontrast, in-place navigation, Back and Forward,
 the header search, the contact form sent empty. Marker ``screenreader``: not in the default
-run, ``make test-screenreader`` (``.ci/run``) runs it; about two minutes.
+run, ``make test-screenreader`` (``.ci/run``) runs it; about 2.5 minutes.
 
 Orca's German role words: "Verknüpfung" link, "Überschrift Ebene 1" h1, "Druckknopf" button,
 "Navigation", "Banner", "Hauptinhalt" main, "Ergänzender Inhalt" complementary, "Information"
