@@ -93,6 +93,7 @@ def focus(orca, selector, expect):
         said = orca.wait_said(mark, expect, 4)
         if any(re.search(expect, line) for line in said):
             orca.settle(0.5, 5)
+            orca.transcript += [f">>> focus {selector}", *orca.said_since(mark)]
             return
     raise AssertionError(f"Orca did not follow the focus to {selector}: {said}")
 
