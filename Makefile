@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations catalogs install install-test browser checkers postgres clean screenshots loadtools bench test-deploy
+.PHONY: run dev test lint assets translations catalogs install install-test browser checkers postgres clean screenshots loadtools bench test-deploy screenreader test-screenreader
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -129,6 +129,25 @@ loadtools:
 	  fi; \
 	fi
 
+# Debian's Orca screen reader, Xvfb, AT-SPI, speech-dispatcher with espeak-ng, xdotool and the
+# de_DE.UTF-8 locale for the screen-reader tests (tests/screenreader.py); installed when
+# missing, as root.
+SCREENREADER_PACKAGES := orca xvfb dbus-x11 at-spi2-core xdotool x11-utils speech-dispatcher \
+  speech-dispatcher-espeak-ng espeak-ng chromium chromium-driver locales
+screenreader:
+	@if [ ! -x /usr/bin/orca ] || [ ! -x /usr/bin/Xvfb ] || [ ! -x /usr/bin/xdotool ] || \
+	    [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/dbus-launch ] || \
+	    ! locale -a | grep -qi '^de_DE.utf8$$'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SCREENREADER_PACKAGES) && \
+	    if ! locale -a | grep -qi '^de_DE.utf8$$'; then \
+	      sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen && locale-gen; \
+	    fi; \
+	  else \
+	    echo "Please install (sudo apt-get install $(SCREENREADER_PACKAGES)) and enable the de_DE.UTF-8 locale"; exit 1; \
+	  fi; \
+	fi
+
 # Figures of docs/bench.md: gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, measured by wrk.
 bench: install assets catalogs loadtools
 	$(BIN)/python scripts/bench.py
@@ -143,6 +162,10 @@ test: install-test assets catalogs browser checkers postgres lint
 # Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
 test-deploy: install-test assets catalogs postgres loadtools
 	$(BIN)/pytest -m deploy
+
+# What Orca says (marker `screenreader`, about 2.5 minutes; .ci/run).
+test-screenreader: install-test assets catalogs screenreader
+	$(BIN)/pytest -m screenreader -n 0
 
 screenshots: install-test assets catalogs browser
 	$(BIN)/python scripts/screenshots.py
