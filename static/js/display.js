@@ -23,19 +23,25 @@
   // "Menü" (partials/header.html) is a <details>: CSS shows its content on wide screens even
   // when closed. Opened there, it stays open when larger text makes the screen narrow, so the
   // button just pressed keeps its place and the focus. It is never closed from here.
-  var menu = document.getElementById("menue");
-  var toggle = menu && menu.querySelector("summary");
+  // Back and Forward bring a new body (htmx history restore): the same for its header.
+  var observer = "ResizeObserver" in window ? new window.ResizeObserver(openWhenWide) : null;
   function openWhenWide() {
-    if (menu && !menu.open && window.getComputedStyle(toggle).display === "none") {
+    var menu = document.getElementById("menue");
+    var toggle = menu && menu.querySelector("summary");
+    if (toggle && !menu.open && window.getComputedStyle(toggle).display === "none") {
       menu.open = true;
     }
   }
-  if (toggle) {
+  function watchHeader() {
     openWhenWide();
-    if ("ResizeObserver" in window) {
-      new window.ResizeObserver(openWhenWide).observe(document.querySelector(".site-header"));
+    var header = document.querySelector(".site-header");
+    if (observer && header) {
+      observer.disconnect();
+      observer.observe(header);
     }
   }
+  watchHeader();
+  document.addEventListener("htmx:historyRestore", watchHeader);
 
   // Größer, Kleiner, Kontrast, Standardansicht (htmx)
   document.addEventListener("anzeige-geaendert", function (event) {
