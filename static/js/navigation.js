@@ -27,6 +27,9 @@
     if (!region || !text) {
       return;
     }
+    // The Mediopunkt (and the zero-width space after it) is for the eye: a screen reader would
+    // say "Mittelpunkt" (texts taken from the page, such as the h1, still contain it).
+    text = String(text).replace(/\u00b7\u200b?|\u200b/g, "");
     // Empty first, so the same text twice in a row is announced again.
     region.textContent = "";
     window.setTimeout(function () {
