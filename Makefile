@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
+.PHONY: run dev test lint assets translations split-catalogs catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,16 +33,22 @@ assets: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
 
-# Compile the catalogs that exist (.mo files are built, never committed).
+# Compile the catalogs that exist (.mo files are built, never committed): messages.mo per
+# language, and content.mo from the per-document catalogs (only when one changed).
 catalogs: $(VENV)/.installed
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 	  $(BIN)/pybabel compile -d translations --statistics; \
 	fi
+	$(BIN)/python -m webapp.i18n.catalogs compile
 
-# Extract interface strings and content texts into messages.pot (webapp/i18n/pot.py, the same
-# extraction the .pot freshness test runs), update every locale's catalog (--previous keeps the
-# old source of a changed entry for the editors), compile. Missing catalogs are created.
+# Extract interface strings into messages.pot (webapp/i18n/pot.py, the same extraction the .pot
+# freshness test runs) and update every locale's messages.po (--previous keeps the old source
+# of a changed entry for the editors). The content comes first: one catalog per document and locale
+# (translations/<locale>/LC_MESSAGES/content/<folder>/<slug>.po), extracted and updated only
+# where the document changed (hash stamp translations/content-sources.json), fuzzy-matched
+# within the document (webapp/i18n/catalogs.py). Compile. Missing catalogs are created.
 translations: $(VENV)/.installed
+	$(BIN)/python -m webapp.i18n.catalogs update
 	$(BIN)/python -m webapp.i18n.pot translations/messages.pot
 	@for locale in $(LOCALES); do \
 	  if [ -f "translations/$$locale/LC_MESSAGES/messages.po" ]; then \
@@ -52,6 +58,10 @@ translations: $(VENV)/.installed
 	  fi; \
 	done
 	$(MAKE) --no-print-directory catalogs
+
+# One-time migration: move the content texts of each messages.po into per-document catalogs.
+split-catalogs: $(VENV)/.installed
+	$(BIN)/python -m webapp.i18n.catalogs split
 
 instance/secret_key:
 	mkdir -p instance
