@@ -27,6 +27,7 @@ from webapp.editor.models import (
 )
 from webapp.forms.models import Submission
 from webapp.i18n import reload_catalogs
+from webapp.i18n.catalogs import compile_content
 
 from .fixtures_db import dispose_app, migrated_app
 
@@ -38,8 +39,10 @@ LOCALES = ("de", "de@ls", "en")
 
 
 def compile_catalogs(directory: Path) -> None:
-    """``pybabel compile`` for the copy: every ``.po`` to its ``.mo``."""
+    """``make catalogs`` for the copy: every ``messages.po`` to its ``.mo``, the document
+    catalogs to ``content.mo``."""
     for locale in LOCALES:
+        compile_content(directory, locale, force=True)
         po = directory / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             with po.open("rb") as handle:

@@ -34,16 +34,18 @@ from .catalog import (
     BY_SLUG,
     EDITABLE,
     FUZZY,
+    INTERFACE,
     SLUGS,
     TRANSLATED,
     UNTRANSLATED,
     Entry,
+    catalog_names,
     language_name,
     load_view,
 )
 from .changes import CannotUndo, Conflict, NotCompilable, save, undo
 from .checks import ERROR, Problem, blocking, check_entry
-from .exchange import UploadReport, po_bytes, upload
+from .exchange import UploadReport, po_bytes, upload, zip_bytes
 from .forms import ActionForm, EntryForm, LoginForm, UploadForm
 from .models import AuditEntry
 
@@ -195,16 +197,16 @@ def stats(entries: list[Entry]) -> dict:
 
 
 def by_file(entries: list[Entry]) -> list[dict]:
+    """Statistics per catalog: the interface strings, then one row per content document."""
     docs = documents_by_source()
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
-        for name in entry.files or ["–"]:
-            groups.setdefault(name, []).append(entry)
+        groups.setdefault(entry.catalog, []).append(entry)
     rows = [
         {"file": name, "doc": docs.get(name), "stats": stats(items)}
         for name, items in groups.items()
     ]
-    return sorted(rows, key=lambda r: (r["doc"] is None, r["file"]))
+    return sorted(rows, key=lambda r: (r["file"] != INTERFACE, r["doc"] is None, r["file"]))
 
 
 def filtered(entries: list[Entry], args) -> list[Entry]:
@@ -221,7 +223,7 @@ def filtered(entries: list[Entry], args) -> list[Entry]:
                 continue
         elif status and entry.status != status:
             continue
-        if filename and filename not in entry.files:
+        if filename and filename != entry.catalog and filename not in entry.files:
             continue
         if query:
             haystack = " ".join([entry.msgid, entry.msgid_plural or "", *entry.msgstr])
@@ -315,12 +317,14 @@ def language(slug: str):
 @bp.route("/<slug>/eintraege")
 def entries(slug: str):
     code = _language(slug)
-    view = load_view(code)
+    names = catalog_names(code)
+    chosen = request.args.get("datei", "")
+    view = load_view(code, chosen if chosen in names else None)  # one document: its catalog
     found = filtered(view.entries, request.args)
     page, pages = paging(len(found))
     shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
     kept = list_args(request.args)
-    files = sorted({name for entry in view.entries for name in entry.files})
+    files = names
     g.breadcrumb.append({"path": f"/redaktion/{slug}/eintraege", "label": _l("Einträge")})
     return render_page(
         "editor/entries.html",
@@ -502,15 +506,37 @@ def undo_change(audit_id: int):
 # --- exchange ---------------------------------------------------------------------------
 
 
-@bp.route("/<slug>/messages.po")
-def download(slug: str):
-    code = _language(slug)
-    filename = f"messages-{slug}.po"
+def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(
-        po_bytes(code),
-        mimetype="text/x-gettext-translation",
+        data,
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/<slug>/messages.po")
+def download(slug: str):
+    """The interface strings' catalog of the language."""
+    code = _language(slug)
+    return _attachment(po_bytes(code), f"messages-{slug}.po", "text/x-gettext-translation")
+
+
+@bp.route("/<slug>/katalog/<path:name>.po")
+def download_document(slug: str, name: str):
+    """One content document's catalog (``content/seiten/hilfen`` → its ``.po``)."""
+    code = _language(slug)
+    catalog = name + ".md"
+    if catalog not in catalog_names(code):
+        abort(404)
+    filename = f"{name.rsplit('/', 1)[-1]}-{slug}.po"
+    return _attachment(po_bytes(code, catalog), filename, "text/x-gettext-translation")
+
+
+@bp.route("/<slug>/kataloge.zip")
+def download_all(slug: str):
+    """Every catalog of the language (interface and documents) in one zip."""
+    code = _language(slug)
+    return _attachment(zip_bytes(code), f"kataloge-{slug}.zip", "application/zip")
 
 
 @bp.route("/<slug>/hochladen", methods=["GET", "POST"])
@@ -576,5 +602,6 @@ def _editor_context():
         "editor_action_label": lambda action: ACTION_LABELS.get(action, action),
         "editor_status_label": lambda status: STATUS_FILTERS.get(status, status),
         "editor_html_lang": lambda code: BY_CODE[code].html_lang,
+        "editor_interface": INTERFACE,
         "csrf_token": generate_csrf,
     }
