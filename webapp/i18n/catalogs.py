@@ -269,14 +269,38 @@ def _newest(paths: Iterable[Path]) -> float:
     return max((p.stat().st_mtime for p in paths), default=0.0)
 
 
+def compile_document(po: Path) -> bytes:
+    """The ``.mo`` of one document catalog, rebuilt only when its ``.po`` is newer."""
+    mo = po.with_suffix(".mo")
+    try:
+        if mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+            return mo.read_bytes()
+    except FileNotFoundError:
+        pass
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as pybabel compile does
+    data = buffer.getvalue()
+    write_if_changed(mo, data)
+    os.utime(mo)
+    return data
+
+
 def compile_content(directory: str | os.PathLike, code: str, force: bool = False) -> bool:
     """``content.mo`` of ``code``: every translated, non-fuzzy entry of the document
-    catalogs. Written only when a catalog (or the set of catalogs) changed."""
+    catalogs, merged from one ``.mo`` per document (each rebuilt only when its ``.po``
+    changed). Written only when a catalog (or the set of catalogs) changed."""
+    import gettext
+
     catalogs = document_catalogs(directory, code)
     target = compiled_path(directory, code)
-    folder = locale_dir(directory, code) / CONTENT
     listing = target.with_suffix(".list")
     names = "\n".join(catalogs) + "\n"
+    if not catalogs:
+        target.unlink(missing_ok=True)
+        listing.unlink(missing_ok=True)
+        return False
     if (
         not force
         and target.exists()
@@ -287,18 +311,17 @@ def compile_content(directory: str | os.PathLike, code: str, force: bool = False
         return False
     combined = Catalog(locale=code, fuzzy=False, **HEADER)
     for po in catalogs.values():
-        with open(po, "rb") as handle:
-            for message in read_po(handle):
-                if message.id and message.string and not message.fuzzy:
-                    combined[message.id] = Message(
-                        message.id, message.string, context=message.context
-                    )
+        if force:
+            po.with_suffix(".mo").unlink(missing_ok=True)
+        compiled = gettext.GNUTranslations(BytesIO(compile_document(po)))
+        for key, text in compiled._catalog.items():
+            # Content texts have no plural forms (the extractor yields single texts).
+            if not key or not text or isinstance(key, tuple):
+                continue
+            context, _sep, msgid = key.rpartition("\x04")
+            combined.add(msgid, text, context=context or None)
     buffer = BytesIO()
     write_mo(buffer, combined)
-    if not catalogs and not folder.exists():
-        target.unlink(missing_ok=True)
-        listing.unlink(missing_ok=True)
-        return False
     write_if_changed(target, buffer.getvalue())
     os.utime(target)
     listing.write_text(names, "utf-8")
