@@ -128,7 +128,7 @@ def news_item(number: int, rng: random.Random) -> tuple[str, str]:
     return f"meldung-{number:05d}.md", text
 
 
-def generate(count: int, target: Path | None = None, seed: int = 14) -> Path:
+def generate(count: int, target: Path | None = None, seed: int = 14, source: Path = ROOT) -> Path:
     """Copy ``content/`` and ``translations/`` into ``target`` (a new temporary folder by
     default) and add ``count`` news items; returns ``target``."""
     target = Path(target or tempfile.mkdtemp(prefix="sozialberichte-corpus-"))
@@ -139,11 +139,11 @@ def generate(count: int, target: Path | None = None, seed: int = 14) -> Path:
     content = target / "content"
     if content.exists():
         shutil.rmtree(content)
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(source / "content", content)
     translations = target / "translations"
     if translations.exists():
         shutil.rmtree(translations)
-    shutil.copytree(ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(source / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
     folder = content / "aktuelles"
     for number in range(1, count + 1):

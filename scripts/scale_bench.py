@@ -1,0 +1,229 @@
+"""The scale run of ``make bench`` (issue 14): a synthetic corpus of N and 4N news items
+(scripts/generate_news.py, in a temporary folder) and, for each, the time of ``make
+translations`` (full and after one document changed), ``create_app()`` time and RSS, and the
+first and second response of search, site map, a list page, the feed and the overview page.
+
+    python scripts/bench.py --scale 2000          # N = 2000 and 4N = 8000
+    python scripts/scale_bench.py 2000 --code /tmp/old-checkout   # another version's code
+
+Each measurement runs in a fresh process (no state shared between them); the corpus folder
+is removed afterwards unless ``--keep`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from generate_news import generate  # noqa: E402
+
+PATHS = (
+    ("search", "/suche?q=Sozialplanung+Kommune"),
+    ("search (English)", "/en/suche?q=report"),
+    ("site map (XML)", "/sitemap.xml"),
+    ("list page 1", "/aktuelles/"),
+    ("list page 100", "/aktuelles/?seite=100"),
+    ("feed", "/aktuelles/feed.xml"),
+    ("overview /uebersicht", "/uebersicht"),
+    ("news item", "/aktuelles/meldung-00007"),
+)
+
+#: Runs in a fresh interpreter: create_app() and the requests, JSON on stdout.
+PROBE = r"""
+import json, os, sys, time
+started = time.perf_counter(); cpu = time.process_time()
+from webapp import create_app
+app = create_app({"CONTENT_DIR": os.environ["PROBE_CONTENT"],
+                  "TRANSLATIONS_DIR": os.environ["PROBE_TRANSLATIONS"]})
+created = time.perf_counter() - started; created_cpu = time.process_time() - cpu
+def rss():
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+out = {"create_app_s": created, "create_app_cpu_s": created_cpu, "rss_kib": rss(), "paths": {}}
+client = app.test_client()
+for name, path in json.loads(os.environ["PROBE_PATHS"]):
+    times = []
+    for _ in range(2):
+        t = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - t)
+    out["paths"][name] = {"path": path, "status": response.status_code,
+                          "first_ms": times[0] * 1000, "second_ms": times[1] * 1000,
+                          "bytes": len(response.data)}
+out["rss_after_kib"] = rss()
+print(json.dumps(out))
+"""
+
+
+def probe(corpus: Path, code: Path) -> dict:
+    env = dict(
+        os.environ,
+        PROBE_CONTENT=str(corpus / "content"),
+        PROBE_TRANSLATIONS=str(corpus / "translations"),
+        PROBE_PATHS=json.dumps(PATHS),
+        PYTHONPATH=str(code),
+        SOZIALBERICHTE_DATABASE_URL=f"sqlite:///{corpus / 'bench.sqlite'}",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "scale-bench-" + os.urandom(16).hex(),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"probe failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def timed(argv: list[str], env: dict, cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def translations_time(corpus: Path) -> dict:
+    """``make translations`` on the corpus (its steps, run on the corpus's folders): full
+    (no document catalog of the new items yet) and after one document changed."""
+    env = dict(
+        os.environ,
+        TRANSLATIONS_DIR=str(corpus / "translations"),
+        CONTENT_DIR=str(corpus / "content"),
+    )
+    python = sys.executable
+    pybabel = str(Path(sys.executable).parent / "pybabel")
+    pot = corpus / "translations" / "messages.pot"
+
+    def make_translations() -> float:
+        total = timed([python, "-m", "webapp.i18n.catalogs", "update"], env, ROOT)
+        total += timed([python, "-m", "webapp.i18n.pot", str(pot)], env, ROOT)
+        for code in ("de", "de@ls", "en"):
+            total += timed(
+                [pybabel, "--quiet", "update", "--no-wrap", "--previous", "--ignore-obsolete"]
+                + ["-i", str(pot), "-d", str(corpus / "translations"), "-l", code],
+                env,
+                ROOT,
+            )
+        total += timed(
+            [pybabel, "--quiet", "compile", "-d", str(corpus / "translations")], env, ROOT
+        )
+        total += timed([python, "-m", "webapp.i18n.catalogs", "compile"], env, ROOT)
+        return total
+
+    full = make_translations()
+    item = corpus / "content" / "aktuelles" / "meldung-00007.md"
+    item.write_text(item.read_text("utf-8") + "\nEin neuer Absatz für die Messung.\n", "utf-8")
+    one = make_translations()
+    return {"full_s": full, "one_document_s": one}
+
+
+def run(count: int, code: Path = ROOT, keep: bool = False) -> dict:
+    corpus = generate(count, Path(tempfile.mkdtemp(prefix=f"sozialberichte-{count}-")), source=code)
+    try:
+        figures = {"count": count}
+        if code == ROOT:
+            figures["translations"] = translations_time(corpus)
+        else:  # another checkout: compile its catalogs as its `make catalogs` did
+            pybabel = str(Path(sys.executable).parent / "pybabel")
+            subprocess.run(
+                [pybabel, "--quiet", "compile", "-d", str(corpus / "translations")],
+                check=True,
+                capture_output=True,
+            )
+        figures["cold"] = probe(corpus, code)  # includes building what a start builds
+        figures["warm"] = probe(corpus, code)  # a second worker start on the same files
+        return figures
+    finally:
+        if not keep:
+            shutil.rmtree(corpus, ignore_errors=True)
+
+
+def markdown(results: list[dict]) -> str:
+    lines = ["## Scale (issue 14)", ""]
+    counts = [r["count"] for r in results]
+    lines.append(
+        "Synthetic corpus (`scripts/generate_news.py`): the repository's content plus N news "
+        "items of five paragraphs, in a temporary folder; every figure from a fresh process "
+        "(`scripts/scale_bench.py`). Wall-clock times on the shared 2-core machine."
+    )
+    lines.append("")
+    head = "| measure | " + " | ".join(f"N = {n:,}" for n in counts)
+    if len(results) == 2:
+        head += " | ratio"
+    lines += [head + " |", "|---|" + "---:|" * (len(counts) + (len(results) == 2))]
+
+    def row(label, values, unit="", fmt="{:.2f}"):
+        cells = [fmt.format(v) + unit for v in values]
+        ratio = f" | {values[1] / values[0]:.1f}×" if len(values) == 2 and values[0] else ""
+        lines.append(f"| {label} | " + " | ".join(cells) + ratio + " |")
+
+    if all("translations" in r for r in results):
+        row("`make translations`, full", [r["translations"]["full_s"] for r in results], " s")
+        row(
+            "`make translations`, one document changed",
+            [r["translations"]["one_document_s"] for r in results],
+            " s",
+        )
+    for phase in ("cold", "warm"):
+        row(f"`create_app()` ({phase})", [r[phase]["create_app_s"] for r in results], " s")
+        row(
+            f"RSS after `create_app()` ({phase})",
+            [r[phase]["rss_kib"] / 1024 for r in results],
+            " MB",
+            "{:.0f}",
+        )
+    for name, _path in PATHS:
+        path = results[0]["warm"]["paths"][name]["path"]
+        row(
+            f"{name} `{path}`, first",
+            [r["warm"]["paths"][name]["first_ms"] for r in results],
+            " ms",
+            "{:.0f}",
+        )
+        row(
+            f"{name}, second",
+            [r["warm"]["paths"][name]["second_ms"] for r in results],
+            " ms",
+            "{:.1f}",
+        )
+        row(
+            f"{name}, bytes",
+            [r["warm"]["paths"][name]["bytes"] / 1024 for r in results],
+            " KB",
+            "{:.0f}",
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, nargs="?", default=2000)
+    parser.add_argument("--only", action="store_true", help="N only, not 4N")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the portal's code to measure")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    counts = [args.count] if args.only else [args.count, 4 * args.count]
+    results = [run(n, args.code.resolve(), args.keep) for n in counts]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), "utf-8")
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
