@@ -102,6 +102,7 @@ def reset(base) -> None:
     shutil.rmtree(base.translations)
     shutil.copytree(base.pristine, base.translations)
     catalog_files._cache.clear()
+    catalog_files._entries_cache.clear()
     reload_catalogs(app)
 
 

@@ -205,6 +205,30 @@ def test_search_finds_a_saved_translation_without_a_restart(editor_client, edito
     assert hits() == ["/leichte-sprache/hilfen"]
 
 
+def test_a_save_reindexes_only_the_documents_with_the_text_in_its_language(
+    editor_client, editor_app, monkeypatch
+):
+    from webapp import search
+
+    doc = hilfen(editor_app)
+    public = editor_app.test_client()
+    public.get("/leichte-sprache/suche?q=Hilfe")  # synchronised with the current revision
+    indexed = []
+    original = search._index_document
+
+    def counting(app, index, language, document, replace=False):
+        indexed.append((language.code, document.path))
+        return original(app, index, language, document, replace)
+
+    monkeypatch.setattr(search, "_index_document", counting)
+    save(editor_client, LS, doc.title, "Hilfe mit Zauberwortpruefung")
+    page = soup(public.get("/leichte-sprache/suche?q=Zauberwortpruefung").text)
+    assert [a["href"] for a in page.select(".search-results__title a")] == [
+        "/leichte-sprache/hilfen"
+    ]
+    assert indexed == [("de@ls", "/hilfen")]
+
+
 def test_save_and_next_opens_the_next_entry_of_the_list(editor_client, editor_app):
     query = "datei=content/seiten/hilfen.md"
     with editor_app.app_context():

@@ -103,3 +103,35 @@ def test_list_pages_page_through_years_and_the_whole_archive(big_app):
     in_year = [doc.path for doc in news if doc.date.year == year]
     page = soup(client.get(f"/aktuelles/?jahr={year}").data)
     assert [a["href"] for a in page.select("#liste h2 a, #liste h3 a")][:10] == in_year[:10]
+
+
+def test_a_second_worker_opens_the_built_search_index_instead_of_building(tmp_path, monkeypatch):
+    from webapp import search
+
+    config = {
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    first = make_app(**config)
+    files = list((tmp_path / "index").glob("search-*.sqlite3"))
+    assert len(files) == 1
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the second worker rendered a document for the index")
+
+    monkeypatch.setattr(search, "_index_document", no_rendering)
+    second = make_app(**config)
+    assert second.extensions["sozialberichte.search"].path == str(files[0])
+    page = soup(second.test_client().get("/suche?q=Sozialbericht").data)
+    assert page.select(".search-results__title a")
+    assert first.extensions["sozialberichte.search"].count("en") == second.extensions[
+        "sozialberichte.search"
+    ].count("en")
+    # Changed content makes another index (the old one is never served for new files).
+    content = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(ROOT / "content", content)
+    monkeypatch.undo()
+    third = make_app(CONTENT_DIR=str(content), **config)
+    assert third.extensions["sozialberichte.search"].path != str(files[0])
