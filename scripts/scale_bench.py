@@ -67,18 +67,65 @@ print(json.dumps(out))
 """
 
 
-def probe(corpus: Path, code: Path) -> dict:
+#: The editors' area on the corpus: an account, a login, then each page five times.
+EDITOR_PROBE = r"""
+import json, os, re, statistics, time
+import flask_migrate
+from werkzeug.security import generate_password_hash
+from webapp import create_app
+from webapp.db import db
+from webapp.editor.models import Editor
+app = create_app({"CONTENT_DIR": os.environ["PROBE_CONTENT"],
+                  "TRANSLATIONS_DIR": os.environ["PROBE_TRANSLATIONS"]})
+with app.app_context():
+    flask_migrate.upgrade()
+    db.session.add(Editor(name="bench", password_hash=generate_password_hash(
+        "ein langes Bench-Passwort", method="pbkdf2:sha256:1000")))
+    db.session.commit()
+client = app.test_client()
+page = client.get("/redaktion/anmelden").text
+token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+client.post("/redaktion/anmelden", data={"csrf_token": token, "name": "bench",
+                                          "password": "ein langes Bench-Passwort"})
+out = {}
+with app.app_context():
+    from webapp.editor.catalog import load_view
+    out["entries_en"] = len(load_view("en").entries)
+for name, path in json.loads(os.environ["PROBE_PATHS"]):
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - t) * 1000)
+    assert response.status_code == 200, (path, response.status_code)
+    out[name] = {"path": path, "first_ms": times[0], "median_ms": statistics.median(times[1:])}
+print(json.dumps(out))
+"""
+
+EDITOR_PATHS = (
+    ("editors' start (both languages)", "/redaktion/"),
+    ("language overview", "/redaktion/en/"),
+    ("entry list", "/redaktion/en/eintraege"),
+    ("entry list, untranslated + search", "/redaktion/en/eintraege?status=untranslated&q=Sozial"),
+    (
+        "entry list, one document",
+        "/redaktion/en/eintraege?datei=content/aktuelles/meldung-00007.md",
+    ),
+)
+
+
+def probe(corpus: Path, code: Path, script: str = PROBE, paths=PATHS) -> dict:
     env = dict(
         os.environ,
         PROBE_CONTENT=str(corpus / "content"),
         PROBE_TRANSLATIONS=str(corpus / "translations"),
-        PROBE_PATHS=json.dumps(PATHS),
+        PROBE_PATHS=json.dumps(paths),
         PYTHONPATH=str(code),
         SOZIALBERICHTE_DATABASE_URL=f"sqlite:///{corpus / 'bench.sqlite'}",
         SECRET_KEY=os.environ.get("SECRET_KEY") or "scale-bench-" + os.urandom(16).hex(),
     )
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", script],
         cwd=code,
         env=env,
         capture_output=True,
@@ -146,6 +193,8 @@ def run(count: int, code: Path = ROOT, keep: bool = False) -> dict:
             )
         figures["cold"] = probe(corpus, code)  # includes building what a start builds
         figures["warm"] = probe(corpus, code)  # a second worker start on the same files
+        if code == ROOT:
+            figures["editor"] = probe(corpus, code, EDITOR_PROBE, EDITOR_PATHS)
         return figures
     finally:
         if not keep:
@@ -181,6 +230,11 @@ def markdown(results: list[dict]) -> str:
     for phase in ("cold", "warm"):
         row(f"`create_app()` ({phase})", [r[phase]["create_app_s"] for r in results], " s")
         row(
+            f"`create_app()` ({phase}), CPU",
+            [r[phase].get("create_app_cpu_s", 0) for r in results],
+            " s",
+        )
+        row(
             f"RSS after `create_app()` ({phase})",
             [r[phase]["rss_kib"] / 1024 for r in results],
             " MB",
@@ -206,6 +260,21 @@ def markdown(results: list[dict]) -> str:
             " KB",
             "{:.0f}",
         )
+    if all("editor" in r for r in results):
+        row(
+            "editors: entries per language",
+            [r["editor"]["entries_en"] for r in results],
+            "",
+            "{:,}",
+        )
+        for name, _path in EDITOR_PATHS:
+            path = results[0]["editor"][name]["path"]
+            row(
+                f"editors: {name} `{path}`, median of 4",
+                [r["editor"][name]["median_ms"] for r in results],
+                " ms",
+                "{:.0f}",
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import frontmatter
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
@@ -66,6 +68,17 @@ def _render_link_open(self, tokens, idx, options, env):
 MD = make_markdown()
 
 
+class _FastYAML(YAMLHandler):
+    """Front matter read with libyaml's safe loader where available (same results as
+    PyYAML's pure-Python SafeLoader, several times faster for thousands of files)."""
+
+    def load(self, fm, **kwargs):
+        return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
+FAST_YAML = _FastYAML()
+
+
 @dataclass
 class Download:
     title: str
@@ -87,8 +100,17 @@ class Document:
     path: str  # URL path in the source language, e.g. "/aktuelles/save-the-date"
     source: str  # file name relative to the content folder, for catalog references
     meta: dict
-    tokens: list[Token]
+    body: str  # the Markdown text after the front matter
     downloads: list[Download] = field(default_factory=list)
+    _tokens: list[Token] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The parsed Markdown, parsed on first use: a worker starts with the front matter
+        alone (titles, dates, lists) and parses a document when it is first rendered."""
+        if self._tokens is None:
+            self._tokens = MD.parse(self.body, {})
+        return self._tokens
 
     @property
     def title(self) -> str:
@@ -225,7 +247,7 @@ def _parent_path(path: str) -> str | None:
 
 
 def load_document(path: Path, root: Path) -> Document:
-    post = frontmatter.load(path)
+    post = frontmatter.load(path, handler=FAST_YAML)
     meta = dict(post.metadata)
     folder = path.parent.name
     kind = KINDS.get(folder)
@@ -236,8 +258,6 @@ def load_document(path: Path, root: Path) -> Document:
     if "path" not in meta:
         base = {"page": "/", "news": "/aktuelles/", "event": "/veranstaltungen/"}[kind]
         meta["path"] = base + path.stem
-    env: dict = {}
-    tokens = MD.parse(post.content, env)
     downloads = []
     for item in meta.get("downloads", []) or []:
         file_path = root / "downloads" / item["file"]
@@ -257,7 +277,7 @@ def load_document(path: Path, root: Path) -> Document:
         path=meta["path"],
         source=os.path.relpath(path, root.parent),
         meta=meta,
-        tokens=tokens,
+        body=post.content,
         downloads=downloads,
     )
 

@@ -112,9 +112,24 @@ def po_path(app: Flask, code: str, catalog: str = INTERFACE) -> str:
     return os.path.join(translations_dir(app), code, "LC_MESSAGES", *name.split("/"))
 
 
+_names_cache: dict[str, tuple[tuple, list[str]]] = {}
+
+
 def catalog_names(code: str) -> list[str]:
-    """The catalogs of ``code``: the interface first, then every document, by name."""
-    return [INTERFACE, *document_catalogs(translations_dir(current_app), code)]
+    """The catalogs of ``code``: the interface first, then every document, by name
+    (listed again only when a folder of document catalogs changed)."""
+    base = os.path.join(translations_dir(current_app), code, "LC_MESSAGES", "content")
+    try:
+        folders = [base] + [e.path for e in os.scandir(base) if e.is_dir()]
+    except FileNotFoundError:
+        folders = []
+    stamp = tuple((f, _stamp(f)) for f in folders)
+    cached = _names_cache.get(base)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    names = [INTERFACE, *document_catalogs(translations_dir(current_app), code)]
+    _names_cache[base] = (stamp, names)
+    return names
 
 
 def pot_path(app: Flask) -> str:
@@ -243,10 +258,10 @@ def _stamp(path: str) -> tuple:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def file_entries(code: str, catalog: str) -> list[Entry]:
+def file_entries(code: str, catalog: str, path: str | None = None) -> list[Entry]:
     """The entries of one catalog file as read from disk (shared: never change them)."""
     app = current_app
-    path = po_path(app, code, catalog)
+    path = path or po_path(app, code, catalog)
     pot = pot_path(app) if catalog == INTERFACE else None
     stamp = (_stamp(path), _stamp(pot) if pot else None)
     cache_key = (path, code)
@@ -278,15 +293,17 @@ def load_view(code: str, catalog: str | None = None) -> CatalogView:
     rows = overrides(code)
     entries: list[Entry] = []
     seen: set[str] = set()
-    for name in catalog_names(code):
-        found = file_entries(code, name)
+    base = os.path.join(translations_dir(current_app), code, "LC_MESSAGES")
+    names = catalog_names(code) if catalog is None else [catalog]
+    for name in names:
+        path = None if name == INTERFACE else os.path.join(base, name[: -len(".md")] + ".po")
+        found = file_entries(code, name, path)
         seen.update(entry.key for entry in found)
-        if catalog is not None and name != catalog:
-            continue
         for entry in found:
             row = rows.get(entry.key)
             entries.append(apply_override(copy.copy(entry), row) if row else entry)
-    obsolete = [row for key, row in rows.items() if key not in seen]
+    # Obsolete overrides are known only when every catalog was read.
+    obsolete = [row for key, row in rows.items() if key not in seen] if catalog is None else []
     return CatalogView(code=code, entries=entries, obsolete=obsolete)
 
 

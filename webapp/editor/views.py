@@ -185,28 +185,36 @@ def paging(total: int) -> tuple[int, int]:
 
 def stats(entries: list[Entry]) -> dict:
     total = len(entries)
-    counts = {
-        TRANSLATED: sum(e.status == TRANSLATED for e in entries),
-        FUZZY: sum(e.status == FUZZY for e in entries),
-        UNTRANSLATED: sum(e.status == UNTRANSLATED for e in entries),
-        "changed": sum(e.source_changed for e in entries),
-        "file": sum(e.file_changed for e in entries),
-    }
+    counts = {TRANSLATED: 0, FUZZY: 0, UNTRANSLATED: 0, "changed": 0, "file": 0}
+    for entry in entries:  # one pass: thousands of entries per language
+        counts[entry.status] += 1
+        if entry.fuzzy and entry.previous_id:
+            counts["changed"] += 1
+        if entry.file_changed:
+            counts["file"] += 1
     percent = {k: (100 * v / total if total else 0.0) for k, v in counts.items()}
     return {"total": total, "counts": counts, "percent": percent}
 
 
-def by_file(entries: list[Entry]) -> list[dict]:
-    """Statistics per catalog: the interface strings, then one row per content document."""
+#: Above this many catalogs the entry list's document filter is a text field, not a list.
+MAX_FILE_OPTIONS = 200
+#: Rows of the per-document table on a language's overview page.
+FILES_PER_PAGE = 50
+
+
+def by_file(entries: list[Entry], page: int | None = None) -> tuple[list[dict], int, int]:
+    """Statistics per catalog (the interface strings, then one row per content document),
+    one page of rows at a time: ``(rows, page, pages)``."""
     docs = documents_by_source()
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         groups.setdefault(entry.catalog, []).append(entry)
-    rows = [
-        {"file": name, "doc": docs.get(name), "stats": stats(items)}
-        for name, items in groups.items()
-    ]
-    return sorted(rows, key=lambda r: (r["file"] != INTERFACE, r["doc"] is None, r["file"]))
+    names = sorted(groups, key=lambda n: (n != INTERFACE, docs.get(n) is None, n))
+    pages = max(1, (len(names) + FILES_PER_PAGE - 1) // FILES_PER_PAGE)
+    page = min(max(page or 1, 1), pages)
+    shown = names[(page - 1) * FILES_PER_PAGE : page * FILES_PER_PAGE]
+    rows = [{"file": n, "doc": docs.get(n), "stats": stats(groups[n])} for n in shown]
+    return rows, page, pages
 
 
 def filtered(entries: list[Entry], args) -> list[Entry]:
@@ -303,13 +311,17 @@ def index():
 def language(slug: str):
     code = _language(slug)
     view = load_view(code)
+    asked = request.args.get("seite", "1")
+    files, page, pages = by_file(view.entries, int(asked) if asked.isdigit() else 1)
     return render_page(
         "editor/language.html",
         code=code,
         slug=slug,
         name=language_name(code),
         stats=stats(view.entries),
-        files=by_file(view.entries),
+        files=files,
+        page=page,
+        pages=pages,
         obsolete=view.obsolete,
     )
 
@@ -338,7 +350,7 @@ def entries(slug: str):
         kept=kept,
         query=urlencode(kept),
         status_filters=STATUS_FILTERS,
-        files=files,
+        files=files if len(files) <= MAX_FILE_OPTIONS else None,
         documents=documents_by_source(),
         page_links=lambda e: page_links(e, code),
     )

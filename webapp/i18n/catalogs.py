@@ -66,16 +66,18 @@ def document_name(po: Path, base: Path) -> str:
 
 def document_catalogs(directory: str | os.PathLike, code: str) -> dict[str, Path]:
     """``{source file: .po path}`` of every document catalog of ``code``, sorted by name."""
-    base = locale_dir(directory, code)
-    folder = base / CONTENT
-    if not folder.is_dir():
-        return {}
+    base = str(locale_dir(directory, code))
+    folder = os.path.join(base, CONTENT)
     found = {}
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            if name.endswith(".po"):
-                path = Path(root) / name
-                found[document_name(path, base)] = path
+    try:
+        kinds = [entry for entry in os.scandir(folder) if entry.is_dir()]
+    except FileNotFoundError:
+        return {}
+    for kind in kinds:
+        for entry in os.scandir(kind.path):
+            if entry.name.endswith(".po"):
+                name = f"{CONTENT}/{kind.name}/{entry.name[: -len('.po')]}.md"
+                found[name] = Path(entry.path)
     return dict(sorted(found.items()))
 
 
