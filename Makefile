@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations split-catalogs catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
+.PHONY: run dev test lint assets translations split-catalogs catalogs install install-test browser postgres clean screenshots loadtools bench bench-scale test-deploy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +112,12 @@ loadtools:
 # Figures of docs/bench.md: gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, measured by wrk.
 bench: install assets catalogs loadtools
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --scale $(SCALE_N)
+
+# Only the scale run (issue 14): a synthetic corpus of N and 4N news items in a temporary folder.
+SCALE_N ?= 2000
+bench-scale: install catalogs
+	$(BIN)/python scripts/bench.py --scale $(SCALE_N)
 
 lint: install-test
 	$(BIN)/ruff check .

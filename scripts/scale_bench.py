@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -137,9 +138,15 @@ def probe(corpus: Path, code: Path, script: str = PROBE, paths=PATHS) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+CPU: list[float] = [0.0]  # CPU seconds of the timed commands (the machine may be shared)
+
+
 def timed(argv: list[str], env: dict, cwd: Path) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(argv, env=env, cwd=cwd, check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[0] += (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return time.perf_counter() - started
 
 
@@ -171,11 +178,14 @@ def translations_time(corpus: Path) -> dict:
         total += timed([python, "-m", "webapp.i18n.catalogs", "compile"], env, ROOT)
         return total
 
+    CPU[0] = 0.0
     full = make_translations()
+    full_cpu = CPU[0]
     item = corpus / "content" / "aktuelles" / "meldung-00007.md"
     item.write_text(item.read_text("utf-8") + "\nEin neuer Absatz für die Messung.\n", "utf-8")
+    CPU[0] = 0.0
     one = make_translations()
-    return {"full_s": full, "one_document_s": one}
+    return {"full_s": full, "full_cpu_s": full_cpu, "one_document_s": one, "one_cpu_s": CPU[0]}
 
 
 def run(count: int, code: Path = ROOT, keep: bool = False) -> dict:
@@ -223,8 +233,18 @@ def markdown(results: list[dict]) -> str:
     if all("translations" in r for r in results):
         row("`make translations`, full", [r["translations"]["full_s"] for r in results], " s")
         row(
+            "`make translations`, full, CPU",
+            [r["translations"]["full_cpu_s"] for r in results],
+            " s",
+        )
+        row(
             "`make translations`, one document changed",
             [r["translations"]["one_document_s"] for r in results],
+            " s",
+        )
+        row(
+            "`make translations`, one document changed, CPU",
+            [r["translations"]["one_cpu_s"] for r in results],
             " s",
         )
     for phase in ("cold", "warm"):
