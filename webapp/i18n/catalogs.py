@@ -424,6 +424,8 @@ def split_monolithic(directory: str | os.PathLike, locales: Iterable[str] = LOCA
             write_if_changed(document_po(directory, code, name), text.encode("utf-8"))
         write_if_changed(po, interface.encode("utf-8"))
         counts[code] = len(documents)
+    if any(counts.values()):  # the next `make translations` brings every document up to date
+        (Path(directory) / STAMP).unlink(missing_ok=True)
     return counts
 
 
