@@ -338,7 +338,7 @@ def main(argv=None) -> int:
         sys.path.insert(0, str(ROOT / "scripts"))
         import scale_bench
 
-        return scale_bench.main([str(args.scale)])
+        return scale_bench.main([str(args.scale), "--output", args.output])
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs Debian's wrk (as root)")
 
@@ -437,6 +437,10 @@ def main(argv=None) -> int:
     )
     text = report.markdown()
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import scale_bench
+
+    text = scale_bench.keep_section(Path(args.output), text)  # the scale run's own section
     Path(args.output).write_text(text, encoding="utf-8")
     print()
     print(text)

@@ -298,6 +298,27 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+BEGIN, END = "<!-- scale run: scripts/scale_bench.py -->", "<!-- end of the scale run -->"
+
+
+def keep_section(path: Path, text: str) -> str:
+    """``text`` with the scale section of the file at ``path`` (if any) kept at its end."""
+    old = path.read_text("utf-8") if path.exists() else ""
+    if BEGIN in old and END in old:
+        section = old[old.index(BEGIN) : old.index(END) + len(END)]
+        return text.rstrip("\n") + "\n\n" + section + "\n"
+    return text
+
+
+def write_section(path: Path, section: str) -> None:
+    """Put the scale section into ``path`` (replacing the previous one)."""
+    old = path.read_text("utf-8") if path.exists() else "# Benchmark\n"
+    if BEGIN in old and END in old:
+        old = old[: old.index(BEGIN)] + old[old.index(END) + len(END) :]
+    block = f"{BEGIN}\n{section.rstrip()}\n{END}\n"
+    path.write_text(old.rstrip("\n") + "\n\n" + block, "utf-8")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, nargs="?", default=2000)
@@ -305,12 +326,17 @@ def main(argv=None) -> int:
     parser.add_argument("--code", type=Path, default=ROOT, help="the portal's code to measure")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--output", type=Path, default=None, help="e.g. docs/bench.md")
     args = parser.parse_args(argv)
     counts = [args.count] if args.only else [args.count, 4 * args.count]
     results = [run(n, args.code.resolve(), args.keep) for n in counts]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), "utf-8")
-    print(markdown(results))
+    text = markdown(results)
+    print(text)
+    if args.output:
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        write_section(args.output, text + f"\nMeasured {when}, load average {os.getloadavg()}.\n")
     return 0
 
 
