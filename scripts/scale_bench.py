@@ -55,14 +55,15 @@ def rss():
 out = {"create_app_s": created, "create_app_cpu_s": created_cpu, "rss_kib": rss(), "paths": {}}
 client = app.test_client()
 for name, path in json.loads(os.environ["PROBE_PATHS"]):
-    times = []
+    times, cpu = [], []
     for _ in range(2):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get(path)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     out["paths"][name] = {"path": path, "status": response.status_code,
                           "first_ms": times[0] * 1000, "second_ms": times[1] * 1000,
-                          "bytes": len(response.data)}
+                          "first_cpu_ms": cpu[0] * 1000, "bytes": len(response.data)}
 out["rss_after_kib"] = rss()
 print(json.dumps(out))
 """
@@ -93,13 +94,33 @@ with app.app_context():
     from webapp.editor.catalog import load_view
     out["entries_en"] = len(load_view("en").entries)
 for name, path in json.loads(os.environ["PROBE_PATHS"]):
-    times = []
+    times, cpu = [], []
     for _ in range(5):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get(path)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     assert response.status_code == 200, (path, response.status_code)
-    out[name] = {"path": path, "first_ms": times[0], "median_ms": statistics.median(times[1:])}
+    out[name] = {"path": path, "first_ms": times[0], "median_ms": statistics.median(times[1:]),
+                 "median_cpu_ms": statistics.median(cpu[1:])}
+# An editor's save: the time until the page and the search show the new English text.
+from webapp.editor.catalog import entry_key
+doc = app.extensions["sozialberichte.content"].get("/aktuelles/meldung-00007")
+url = "/redaktion/en/eintrag/" + entry_key(doc.title)
+form = client.get(url).text
+token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+version = re.search(r'name="version" value="([^"]*)"', form).group(1)
+public = app.test_client()
+public.get("/en/suche?q=Zebrafinkenmeldung")
+started = time.perf_counter()
+saved = client.post(url, data={"csrf_token": token, "version": version, "action": "save",
+                               "msgstr-0": "Zebrafinkenmeldung from the bench"})
+assert saved.status_code == 303, saved.status_code
+out["save_ms"] = (time.perf_counter() - started) * 1000
+assert "Zebrafinkenmeldung" in public.get("/en/aktuelles/meldung-00007").text
+out["save_to_page_ms"] = (time.perf_counter() - started) * 1000
+assert "/en/aktuelles/meldung-00007" in public.get("/en/suche?q=Zebrafinkenmeldung").text
+out["save_to_search_ms"] = (time.perf_counter() - started) * 1000
 print(json.dumps(out))
 """
 
@@ -269,6 +290,12 @@ def markdown(results: list[dict]) -> str:
             "{:.0f}",
         )
         row(
+            f"{name}, first, CPU",
+            [r["warm"]["paths"][name].get("first_cpu_ms", 0) for r in results],
+            " ms",
+            "{:.0f}",
+        )
+        row(
             f"{name}, second",
             [r["warm"]["paths"][name]["second_ms"] for r in results],
             " ms",
@@ -295,6 +322,18 @@ def markdown(results: list[dict]) -> str:
                 " ms",
                 "{:.0f}",
             )
+            row(
+                f"editors: {name}, CPU",
+                [r["editor"][name].get("median_cpu_ms", 0) for r in results],
+                " ms",
+                "{:.0f}",
+            )
+        for key, label in (
+            ("save_ms", "editors: save of one English entry"),
+            ("save_to_page_ms", "editors: from the save to the page showing it"),
+            ("save_to_search_ms", "editors: from the save to the search finding it"),
+        ):
+            row(label, [r["editor"].get(key, 0) for r in results], " ms", "{:.0f}")
     return "\n".join(lines) + "\n"
 
 

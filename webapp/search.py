@@ -117,7 +117,6 @@ class SearchIndex:
         self.path = str(path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
-        self._documents_by_text: dict[str, set[str]] | None = None
         self._db.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(language UNINDEXED, "
             "path UNINDEXED, title, body, folded, tokenize='unicode61 remove_diacritics 2')"
@@ -182,14 +181,19 @@ class SearchIndex:
             )
 
     def documents_with(self, app: Flask, msgid: str) -> set[str]:
-        """Paths of the documents that contain the text ``msgid``."""
-        if self._documents_by_text is None:
-            found: dict[str, set[str]] = {}
-            for doc in app.extensions["sozialberichte.content"].documents.values():
-                for text in doc.msgids():
-                    found.setdefault(text, set()).add(doc.path)
-            self._documents_by_text = found
-        return self._documents_by_text.get(msgid, set())
+        """Paths of the documents that contain the text ``msgid``: a substring test of the
+        Markdown source first (each line of a block's text is in its file as written), the
+        parsed blocks only of the documents that pass it."""
+        from .content import TRANSLATABLE_META
+
+        first = msgid.split("\n", 1)[0].strip()
+        found = set()
+        for doc in app.extensions["sozialberichte.content"].documents.values():
+            fields = [doc.meta.get(key) for key in TRANSLATABLE_META]
+            fields += [item.title for item in doc.downloads]
+            if msgid in fields or (first and first in doc.body and msgid in doc.msgids()):
+                found.add(doc.path)
+        return found
 
 
 def current_overrides(app: Flask) -> dict[tuple[str, str, str], str]:

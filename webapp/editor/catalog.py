@@ -93,6 +93,15 @@ class Entry:
     def python_format(self) -> bool:
         return "python-format" in self.flags
 
+    def haystack(self) -> str:
+        """Source and translation, case-folded, for the entry list's search (cached; an
+        override works on a copy and drops it)."""
+        cached = self.__dict__.get("_haystack")
+        if cached is None:
+            text = " ".join([self.msgid, self.msgid_plural or "", *self.msgstr])
+            cached = self.__dict__["_haystack"] = text.casefold()
+        return cached
+
     @property
     def files(self) -> list[str]:
         return list(dict.fromkeys(name for name, _line in self.locations))
@@ -223,6 +232,7 @@ def _entry_from_message(message: Message, source: Message | None) -> Entry:
 
 
 def apply_override(entry: Entry, row: TranslationOverride) -> Entry:
+    entry.__dict__.pop("_haystack", None)
     entry.msgstr = list(row.msgstr)
     entry.fuzzy = row.fuzzy
     entry.version = row.version

@@ -233,10 +233,8 @@ def filtered(entries: list[Entry], args) -> list[Entry]:
             continue
         if filename and filename != entry.catalog and filename not in entry.files:
             continue
-        if query:
-            haystack = " ".join([entry.msgid, entry.msgid_plural or "", *entry.msgstr])
-            if query not in haystack.casefold():
-                continue
+        if query and query not in entry.haystack():
+            continue
         found.append(entry)
     return found
 
