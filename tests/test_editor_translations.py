@@ -221,8 +221,8 @@ def test_a_save_reindexes_only_the_documents_with_the_text_in_its_language(
         return original(app, index, language, document, replace)
 
     monkeypatch.setattr(search, "_index_document", counting)
-    save(editor_client, LS, doc.title, "Hilfe mit Zauberwortpruefung")
-    page = soup(public.get("/leichte-sprache/suche?q=Zauberwortpruefung").text)
+    save(editor_client, LS, doc.title, "Hilfe mit Zaunkoenigpruefung")
+    page = soup(public.get("/leichte-sprache/suche?q=Zaunkoenigpruefung").text)
     assert [a["href"] for a in page.select(".search-results__title a")] == [
         "/leichte-sprache/hilfen"
     ]
