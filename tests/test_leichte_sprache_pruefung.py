@@ -128,7 +128,9 @@ def test_state_changes_are_validated_with_messages_and_keep_the_input(ls_app, cl
     assert response.status_code == 422 and "zwischen 2000 und heute" in response.text
     assert 'value="Verein"' in response.text
     response = set_state(client, "geprueft", group="Verein", date="gestern")
-    assert response.status_code == 422
+    assert response.status_code == 422 and "Datum der Prüfung" in response.text
+    assert set_state(client, "geprueft", group="Verein", date="24.11.2026").status_code == 303
+    assert "24. November 2026" in client.get(f"/redaktion/pruefung/seite?pfad={PAGE}").text
     assert set_state(client, "erfunden").status_code == 400
     assert client.post(url, data={"state": "geprueft", "group": "x"}).status_code == 400
     assert client.get("/redaktion/pruefung/seite?pfad=/gibt-es-nicht").status_code == 404

@@ -21,6 +21,8 @@ from ..db import db
 
 log = logging.getLogger(__name__)
 RENDERING_KEY = "sozialberichte.ls_rendering"
+#: The accessibility statement: it counts checked and unchecked Leichte Sprache pages.
+STATEMENT_PATH = "/barrierefreiheit"
 
 
 def rendering(doc):
@@ -76,7 +78,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _leichte_sprache_context():
-        return {"ls_statement_counts": statement_counts}
+        return {"ls_statement_counts": statement_counts, "ls_statement_path": STATEMENT_PATH}
 
 
 def bump() -> None:

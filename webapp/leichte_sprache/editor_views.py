@@ -48,6 +48,14 @@ WORD_MAX, EXPLANATION_MAX, EXAMPLE_MAX, FORMS_MAX = 100, 2000, 1000, 500
 WORD_SHAPE = re.compile(r"[A-Za-zÄÖÜäöüßẞ][A-Za-zÄÖÜäöüßẞ·\- ]*")
 
 
+def parse_date(text: str) -> dt.date:
+    """``2026-11-24`` (a date field) or ``24.11.2026`` (typed where the browser has none)."""
+    text = text.strip()
+    if match := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text):
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    return dt.date.fromisoformat(text)
+
+
 def _document():
     path = request.args.get("pfad", "")
     doc = store().get(path)
@@ -127,7 +135,7 @@ def pruefung_page():
             if not form["group"]:
                 errors.append(gettext("Bitte nennen Sie die Prüfgruppe, zum Beispiel den Verein."))
             try:
-                checked_on = dt.date.fromisoformat(form["date"].strip())
+                checked_on = parse_date(form["date"])
             except ValueError:
                 errors.append(gettext("Bitte geben Sie das Datum der Prüfung an (TT.MM.JJJJ)."))
             else:
