@@ -372,3 +372,26 @@ def test_the_editors_checks_suggest_adding_a_rare_word_to_the_woerterbuch(ls_app
     assert "(Regel: woerterbuch)" in checks.get_text()
     link = checks.find("a", href=re.compile(r"/redaktion/woerterbuch/eintrag\?neu="))
     assert link is not None and "Wörterbuch aufnehmen" in link.get_text()
+
+
+def test_without_its_tables_a_page_still_renders_and_claims_nothing():
+    from sqlalchemy import text
+
+    from .conftest import make_app
+
+    app = make_app()
+    with app.app_context():
+        for table in ("ls_page_check", "ls_glossary"):
+            db.session.execute(text(f"DROP TABLE {table}"))
+        db.session.commit()
+    client = app.test_client()
+    page = client.get("/leichte-sprache" + PAGE)
+    assert page.status_code == 200
+    assert "ls-geprueft" not in page.text
+    assert "woerterbuch-link" in client.get("/leichte-sprache/").text  # the baseline
+    statement = client.get("/barrierefreiheit")
+    assert statement.status_code == 200 and "ls-pruefung-titel" not in statement.text
+    glossary = client.get("/leichte-sprache/woerterbuch")
+    assert glossary.status_code == 200 and "Firefox" in glossary.text
+    with app.app_context():
+        db.engine.dispose()

@@ -113,6 +113,8 @@ def pruefung_overview():
 
 @bp.route("/pruefung/seite", methods=["GET", "POST"])
 def pruefung_page():
+    if "pfad" not in request.args and request.method == "GET":
+        return pruefung_overview()  # which page? the list to choose from
     doc = _document()
     row = pruefung.row_for(doc.path)
     errors: list[str] = []
@@ -187,6 +189,8 @@ def pruefung_page():
 
 @bp.route("/pruefung/ansicht", methods=["GET", "POST"])
 def pruefung_view():
+    if "pfad" not in request.args and request.method == "GET":
+        return pruefung_overview()
     doc = _document()
     items = pruefung.sentences(doc)
     errors: list[str] = []
