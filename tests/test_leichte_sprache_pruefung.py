@@ -312,6 +312,8 @@ def test_editors_maintain_the_woerterbuch(ls_app, client):
     assert response.status_code == 422 and "Erklärung" in response.text
     assert "Prüfgruppe\nPrüf·gruppen" in response.text
     assert client.post(url, data={**data, "word": "<b>"}).status_code == 422
+    refused = client.post(url, data={**data, "forms": "Prüfgruppe\na"})
+    assert refused.status_code == 422 and "zwei Buchstaben" in refused.text
     assert client.post(url, data=data).status_code == 303
     public = soup(visitor(ls_app, "/leichte-sprache/woerterbuch").text)
     assert public.find(id="wort-pruef-gruppe") is not None

@@ -347,6 +347,11 @@ def _glossary_errors(form: dict, is_new: bool) -> list[str]:
         errors.append(gettext("Das Beispiel ist zu lang (höchstens 1000 Zeichen)."))
     if len(form["forms"]) > FORMS_MAX:
         errors.append(gettext("Die anderen Formen sind zu lang (höchstens 500 Zeichen)."))
+    elif any(
+        len(item) < 2 or not WORD_SHAPE.fullmatch(item)
+        for item in woerterbuch.split_forms(form["forms"])
+    ):  # a form links on every page: one letter or a sign would link everywhere
+        errors.append(gettext("Jede Form braucht mindestens zwei Buchstaben (eine Form je Zeile)."))
     return errors
 
 
