@@ -5,6 +5,7 @@ the Wörterbuch page with the links that lead to it."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -41,7 +42,9 @@ def ls_live(app, live_server):
 
 
 def wait_for(browser, condition, timeout=10):
-    return WebDriverWait(browser, timeout).until(condition)
+    """Waits across a page load (an element of the old page may go stale meanwhile)."""
+    ignored = (StaleElementReferenceException,)
+    return WebDriverWait(browser, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def axe(browser, label: str) -> dict:
@@ -105,6 +108,7 @@ def test_pruef_ansicht_and_woerterbuch_in_a_browser(browser, ls_live):
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     browser.find_element(By.CSS_SELECTOR, ".pruef-senden button").send_keys(Keys.ENTER)
     wait_for(browser, EC.url_contains("/redaktion/pruefung/seite"))
+    wait_for(browser, EC.presence_of_element_located((By.ID, "stand")))
     assert "Gut lesbar." in browser.find_element(By.ID, "inhalt").text
     failures |= axe(browser, "pruefung page")
 
@@ -115,7 +119,7 @@ def test_pruef_ansicht_and_woerterbuch_in_a_browser(browser, ls_live):
     group = browser.find_element(By.ID, "group")
     group.send_keys("Prüfgruppe im Test")
     group.send_keys(Keys.ENTER)
-    wait_for(browser, lambda b: "gespeichert" in b.find_element(By.ID, "inhalt").text)
+    wait_for(browser, lambda b: "Der Stand der Prüfung ist gespeichert." in b.page_source)
 
     # Visitors: the note at the end of the Leichte Sprache page; the Wörterbuch.
     browser.get(base + "/leichte-sprache/hilfen")
