@@ -139,5 +139,9 @@ def test_pruef_ansicht_and_woerterbuch_in_a_browser(browser, ls_live):
     browser.get(base + "/redaktion/pruefung/ansicht?pfad=/hilfen")
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 375, "the Prüf-Ansicht scrolls sideways on a phone"
+    browser.set_window_size(320, 640)  # and at 200 % text
+    browser.execute_script("document.documentElement.style.fontSize = '200%'")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 320, "the Prüf-Ansicht scrolls sideways at 200 % text"
     browser.set_window_size(1280, 900)
     assert failures == {}, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
