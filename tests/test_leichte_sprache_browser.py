@@ -145,3 +145,22 @@ def test_pruef_ansicht_and_woerterbuch_in_a_browser(browser, ls_live):
     assert width <= 320, "the Prüf-Ansicht scrolls sideways at 200 % text"
     browser.set_window_size(1280, 900)
     assert failures == {}, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_pruef_ansicht_works_without_javascript(browser_nojs, ls_live):
+    browser = browser_nojs
+    base = ls_live
+    browser.delete_all_cookies()
+    browser.get(base + "/redaktion/anmelden")
+    browser.find_element(By.ID, "name").send_keys(NAME)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    wait_for(browser, EC.url_to_be(base + "/redaktion/"))
+    browser.get(base + "/redaktion/pruefung/ansicht?pfad=/hilfen")
+    sentence = browser.find_elements(By.CSS_SELECTOR, ".pruef-satz")[1]
+    sentence.find_element(By.CSS_SELECTOR, ".pruef-wahl__knopf--nein").click()
+    sentence.find_element(By.TAG_NAME, "textarea").send_keys("Zu lang.")
+    browser.find_element(By.CSS_SELECTOR, ".pruef-senden button").click()
+    wait_for(browser, EC.url_contains("/redaktion/pruefung/seite"))
+    wait_for(browser, EC.presence_of_element_located((By.ID, "stand")))
+    flagged = browser.find_element(By.CSS_SELECTOR, ".ls-entry--flagged")
+    assert "Zu lang." in flagged.text and "Nicht verstanden" in flagged.text
