@@ -149,6 +149,13 @@ def test_pruefung_pages_need_a_login(ls_app):
 
 
 def test_sentences_are_split_one_per_line():
+    # Leichte Sprache content ends its lines with Markdown's hard break (a backslash).
+    assert split_sentences("Das ist gut.\\\nWir helfen!  \nFragen Sie uns: Telefon") == [
+        "Das ist gut.",
+        "Wir helfen!",
+        "Fragen Sie uns:",
+        "Telefon",
+    ]
     assert split_sentences("Das ist gut. Wir helfen!\nFragen Sie uns:\nTelefon") == [
         "Das ist gut.",
         "Wir helfen!",
@@ -175,6 +182,7 @@ def test_pruef_ansicht_marks_go_to_the_editor_and_flag_the_entry_until_revised(l
     for fieldset in fieldsets:
         text = fieldset.legend.get_text(" ", strip=True)
         assert not re.search(r"[.!?] +[A-ZÄÖÜ]", text), text
+        assert not text.endswith("\\"), text  # no Markdown line break shown (or read out)
     entry = ls_entry(ls_app)
     name = f"{entry.key}-0"
     assert html.find("input", attrs={"name": f"mark-{name}"}) is not None

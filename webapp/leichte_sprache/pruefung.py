@@ -101,6 +101,7 @@ def split_sentences(text: str) -> list[str]:
     """One sentence per item: the lines of the text, each split after . ! ? or :."""
     found = []
     for line in text.splitlines():
+        line = line.rstrip().removesuffix("\\").rstrip()  # Markdown's hard break: "\" + newline
         found += [part.strip() for part in SENTENCE_END.split(line) if part.strip()]
     return found
 
