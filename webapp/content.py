@@ -32,6 +32,9 @@ TRANSLATABLE_META = ("title", "short_title", "summary", "place", "time_note")
 KINDS = {"seiten": "page", "aktuelles": "news", "veranstaltungen": "event"}
 
 Translate = Callable[[str], tuple[str, bool]]
+#: Changes a translated block's inline tokens before rendering, given the type of the token
+#: that opens the block (e.g. ``heading_open``): the Wörterbuch links of Leichte Sprache.
+InlineHook = Callable[[list[Token], str | None], list[Token]]
 
 
 def _render_box(self, tokens, idx, options, env):
@@ -288,8 +291,14 @@ def parse_inline(text: str) -> list[Token]:
     return MD.parseInline(text, {})[0].children or []
 
 
-def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "") -> Markup:
-    """HTML for parsed Markdown, each text block translated (or marked German)."""
+def render_tokens(
+    tokens: Iterable[Token],
+    translate: Translate,
+    prefix: str = "",
+    inline_hook: InlineHook | None = None,
+) -> Markup:
+    """HTML for parsed Markdown, each text block translated (or marked German);
+    ``inline_hook`` may change the inline tokens of translated blocks."""
     tokens = list(tokens)
     env = {"prefix": prefix}
     renderer = MD.renderer
@@ -298,6 +307,9 @@ def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "
         if token.type == "inline":
             text, translated = translate(token.content)
             children = token.children if text == token.content else parse_inline(text)
+            if inline_hook is not None and translated:
+                opener = tokens[idx - 1].type if idx else None
+                children = inline_hook(list(children or []), opener)
             html = renderer.renderInline(children or [], MD.options, env)
             out.append(html if translated else f'<span lang="de">{html}</span>')
         elif token.type in renderer.rules:

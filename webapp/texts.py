@@ -35,7 +35,14 @@ def ct_plain(msgid: str) -> str:
 
 
 def render_document(doc: Document) -> Markup:
-    return render_tokens(doc.tokens, translate, prefix=request.script_root)
+    """The document's text; in Leichte Sprache with its Wörterbuch links and, at its end, the
+    note of the Prüfgruppe's check (:mod:`webapp.leichte_sprache`)."""
+    hooks = current_app.extensions.get("sozialberichte.ls_rendering")
+    if hooks is None or current_language().code != "de@ls":
+        return render_tokens(doc.tokens, translate, prefix=request.script_root)
+    linker, note = hooks(doc)
+    body = render_tokens(doc.tokens, translate, prefix=request.script_root, inline_hook=linker)
+    return body + note
 
 
 def document_text(doc: Document) -> str:

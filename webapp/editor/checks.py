@@ -233,7 +233,12 @@ def formatted(entry) -> bool:
 def check_entry(entry, msgstr: list[str], locale: str) -> list[Problem]:
     """All problems of ``msgstr`` (one string, or one per plural form) for ``entry``."""
     if not entry.plural:
-        return check_text(entry.msgid, msgstr[0], locale, formatted=formatted(entry))
+        problems = check_text(entry.msgid, msgstr[0], locale, formatted=formatted(entry))
+        if locale == "de@ls" and msgstr[0].strip():  # rare words: the Wörterbuch (issue 17)
+            from ..leichte_sprache.checks import rare_word_problems
+
+            problems += rare_word_problems(entry, msgstr[0])
+        return problems
     problems = []
     try:  # Babel's checker: as many forms as the language has
         num_plurals(Catalog(locale=locale), Message((entry.msgid, entry.msgid_plural), msgstr))
