@@ -18,9 +18,16 @@ from webapp.i18n.leichte_sprache import check
 from webapp.leichte_sprache import woerterbuch
 from webapp.leichte_sprache.models import CheckMark, GlossaryEntry, PageCheck
 from webapp.leichte_sprache.pruefung import split_sentences
+from webapp.mediopunkt import VISIBLE
 
 from .fixtures_editor import csrf_token
 from .helpers import soup
+
+
+def eye(html: str) -> str:
+    """HTML as the eye reads it: the Mediopunkt markup of webapp/mediopunkt.py folded back."""
+    return html.replace(VISIBLE, "·")
+
 
 PAGE = "/hilfen"
 SEED = (
@@ -192,9 +199,9 @@ def test_pruef_ansicht_marks_go_to_the_editor_and_flag_the_entry_until_revised(l
     data[other] = "verstanden"
     assert client.post(url, data=data).status_code == 303
     # Next to the entry: on the page's Prüfung page and in the entry editor.
-    detail = client.get(f"/redaktion/pruefung/seite?pfad={PAGE}").text
+    detail = eye(client.get(f"/redaktion/pruefung/seite?pfad={PAGE}").text)
     assert "Tabulator·taste ist schwer" in detail and "ls-entry--flagged" in detail
-    editor_page = client.get(f"/redaktion/leichte-sprache/eintrag/{entry.key}").text
+    editor_page = eye(client.get(f"/redaktion/leichte-sprache/eintrag/{entry.key}").text)
     assert "Ergebnis der Prüfgruppe" in editor_page
     assert "Tabulator·taste ist schwer" in editor_page
     # Flagged in the overview; "geprüft" is refused while it stands.
@@ -258,7 +265,7 @@ def test_accessibility_statement_counts_checked_and_unchecked_pages(ls_app, clie
 def test_woerterbuch_page_explains_the_hard_words_in_leichte_sprache(ls_app):
     response = visitor(ls_app, "/leichte-sprache/woerterbuch")
     assert response.status_code == 200
-    page = soup(response.text)
+    page = soup(eye(response.text))
     assert page.h1.get_text(strip=True)
     for word in SEED:
         heading = page.find("h2", string=word)
@@ -317,12 +324,12 @@ def test_editors_maintain_the_woerterbuch(ls_app, client):
     }
     response = client.post(url, data={**data, "explanation": ""})
     assert response.status_code == 422 and "Erklärung" in response.text
-    assert "Prüfgruppe\nPrüf·gruppen" in response.text
+    assert "Prüfgruppe\nPrüf·gruppen" in eye(response.text)
     assert client.post(url, data={**data, "word": "<b>"}).status_code == 422
     refused = client.post(url, data={**data, "forms": "Prüfgruppe\na"})
     assert refused.status_code == 422 and "zwei Buchstaben" in refused.text
     assert client.post(url, data=data).status_code == 303
-    public = soup(visitor(ls_app, "/leichte-sprache/woerterbuch").text)
+    public = soup(eye(visitor(ls_app, "/leichte-sprache/woerterbuch").text))
     assert public.find(id="wort-pruef-gruppe") is not None
     # The same word again is refused; a baseline entry is edited (the database wins).
     assert client.post(url, data=data).status_code == 422
@@ -335,7 +342,7 @@ def test_editors_maintain_the_woerterbuch(ls_app, client):
         "example": "",
     }
     assert client.post(url + "?wort=Browser", data=changed).status_code == 303
-    public = visitor(ls_app, "/leichte-sprache/woerterbuch").text
+    public = eye(visitor(ls_app, "/leichte-sprache/woerterbuch").text)
     assert "Ein Browser zeigt Internet·seiten." in public and "Firefox" not in public
     listing = client.get("/redaktion/woerterbuch/")
     delete_data = {"csrf_token": csrf_token(listing.text), "word": "Browser"}
