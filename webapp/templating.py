@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_decimal, lazy_gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import texts
 from .assets import hashed_name
@@ -43,6 +43,12 @@ def date_long(value) -> str:
     return format_date(value, format="long")
 
 
+def lines(text) -> Markup:
+    """A text with one sentence on each line (Leichte Sprache): its line breaks become
+    ``<br>``; the rest is escaped (a translation from a template is Markup already)."""
+    return Markup("<br>\n").join(escape(text).split("\n"))
+
+
 def filesize(num_bytes: int) -> str:
     if num_bytes < 1024:
         return f"{format_decimal(num_bytes)} B"
@@ -79,7 +85,7 @@ def init_app(app: Flask) -> None:
         footer_paths=FOOTER_PATHS,
         sidebar_paths=SIDEBAR_PATHS,
     )
-    app.jinja_env.filters.update(date_long=date_long, filesize=filesize)
+    app.jinja_env.filters.update(date_long=date_long, filesize=filesize, lines=lines)
 
     @app.context_processor
     def _layout_context():

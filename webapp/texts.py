@@ -25,9 +25,11 @@ def translate(msgid: str) -> tuple[str, bool]:
 def ct(msgid: str) -> Markup:
     """A short content text (title, summary) as HTML, marked German where untranslated."""
     text, translated = translate(msgid)
+    # A summary in Leichte Sprache has one sentence on each line.
+    html = Markup("<br>\n").join(escape(text).split("\n"))
     if translated:
-        return escape(text)
-    return Markup('<span lang="de">%s</span>') % text
+        return html
+    return Markup('<span lang="de">%s</span>') % html
 
 
 def ct_plain(msgid: str) -> str:

@@ -143,6 +143,9 @@ def check(text: str) -> list[Finding]:
                     split_compound(word),
                 )
             )
+    from .ls_rules import more_findings  # numbers, prefixes, Ergänzungsstrich, … (issue 17)
+
+    findings += more_findings(text, plain)
     return sorted(findings, key=lambda f: (f.start, f.rule))
 
 
