@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
+from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 
 from .content import ContentStore, Document, plain_text, render_tokens
@@ -36,8 +37,15 @@ def ct_plain(msgid: str) -> str:
     return translate(msgid)[0]
 
 
+#: Said at each block shown in German on a page in another language (issue 17, point 7).
+UNTRANSLATED_LABEL = lazy_gettext("Dieser Text ist noch nicht übersetzt.")
+
+
 def render_document(doc: Document) -> Markup:
-    return render_tokens(doc.tokens, translate, prefix=request.script_root)
+    label = str(UNTRANSLATED_LABEL) if current_language() != SOURCE else ""
+    return render_tokens(
+        doc.tokens, translate, prefix=request.script_root, untranslated_label=label
+    )
 
 
 def document_text(doc: Document) -> str:
