@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_decimal, lazy_gettext
+from flask_babel import format_decimal, lazy_gettext
 from markupsafe import Markup, escape
 
 from . import texts
 from .assets import hashed_name
+from .i18n import format_date
 
 #: Service bar after "1 Startseite": number (access key), path, label.
 SERVICE_LINKS = (
