@@ -64,3 +64,43 @@ def test_headings_have_a_line_height_of_at_least_1_5(browser, live_server, path)
     assert len(headings) >= 2
     tight = [(text, lh / px) for text, lh, px in headings if lh / px < 1.5 - 0.01]
     assert tight == []
+
+
+LS_PAGES = [
+    "/leichte-sprache/",
+    "/leichte-sprache/hilfen",
+    "/leichte-sprache/sozialplanung/",
+    "/leichte-sprache/sozialberichte/bestellen",
+    "/leichte-sprache/barrierefreiheit",
+]
+
+
+#: Parts of the enlarged regions that end right of the viewport (would scroll sideways).
+BEYOND = """
+const width = document.documentElement.clientWidth;
+return [...document.querySelectorAll(arguments[0])].flatMap(region =>
+  [region, ...region.querySelectorAll('*')]).filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 1 && box.right > width + 0.5;
+  }).map(el => [el.className || el.tagName, (el.textContent || '').trim().slice(0, 30)]);
+"""
+
+
+@pytest.mark.parametrize(("width", "mode"), [(320, "100-normal"), (320, "125-kontrast"), (375, "200-normal"), (320, "200-normal")])
+def test_larger_navigation_and_footer_still_fit_a_phone(browser, live_server, width, mode):
+    # 19 px navigation, breadcrumb and footer must reflow on a 320 px phone, larger text too.
+    browser.get(live_server.url + "/robots.txt")
+    browser.delete_all_cookies()
+    browser.add_cookie({"name": "anzeige", "value": mode, "path": "/"})
+    browser.set_window_size(width, 800)
+    try:
+        wide = {}
+        for path in LS_PAGES:
+            browser.get(live_server.url + path)
+            beyond = browser.execute_script(BEYOND, REGIONS)
+            if beyond:
+                wide[path] = beyond[:5]
+        assert wide == {}
+    finally:
+        browser.set_window_size(1280, 900)
+        browser.delete_all_cookies()
