@@ -86,7 +86,10 @@ return [...document.querySelectorAll(arguments[0])].flatMap(region =>
 """
 
 
-@pytest.mark.parametrize(("width", "mode"), [(320, "100-normal"), (320, "125-kontrast"), (375, "200-normal"), (320, "200-normal")])
+PHONES = [(320, "100-normal"), (320, "125-kontrast"), (375, "200-normal"), (320, "200-normal")]
+
+
+@pytest.mark.parametrize(("width", "mode"), PHONES)
 def test_larger_navigation_and_footer_still_fit_a_phone(browser, live_server, width, mode):
     # 19 px navigation, breadcrumb and footer must reflow on a 320 px phone, larger text too.
     browser.get(live_server.url + "/robots.txt")
