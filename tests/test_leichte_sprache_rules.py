@@ -158,3 +158,16 @@ def test_several_sentences_from_the_catalog_are_shown_on_several_lines(client):
     form = soup(client.get("/leichte-sprache/sozialberichte/bestellen").data)
     hints = [h for h in form.select(".form-hint") if h.get_text().startswith("Freiwillig.")]
     assert hints and all(h.find("br") is not None for h in hints)
+
+
+def test_the_editor_checks_the_term_list_and_the_new_rules(app):
+    from webapp.editor.checks import check_text
+
+    with app.test_request_context("/"):
+        problems = check_text("Alle Meldungen", "Alle Meldungen und zwei Treffen.", "de@ls")
+    found = {(p.rule, p.severity, p.suggestion) for p in problems}
+    assert ("term", "warning", "Neuigkeit") in found
+    assert ("number-as-word", "warning", "2") in found
+    with app.test_request_context("/"):
+        problems = check_text("Unzufrieden", "Un·zufrieden", "de@ls")
+    assert ("prefix-mediopunkt", "error") in {(p.rule, p.severity) for p in problems}
