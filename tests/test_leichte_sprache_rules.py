@@ -3,6 +3,7 @@ alone and over the whole de@ls catalog."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -171,3 +172,25 @@ def test_the_editor_checks_the_term_list_and_the_new_rules(app):
     with app.test_request_context("/"):
         problems = check_text("Unzufrieden", "Un·zufrieden", "de@ls")
     assert ("prefix-mediopunkt", "error") in {(p.rule, p.severity) for p in problems}
+
+
+def test_leichte_sprache_keeps_the_meaning_of_the_source():
+    # What a reading found: changes of meaning between the German source and Leichte Sprache.
+    wrong = []
+    for where, source, text in catalog_entries():
+        if re.search(r"\bbald\b", text, re.IGNORECASE) and not re.search(r"\bbald\b", source):
+            wrong.append((where, "promises „bald“", text[:60]))
+        if re.search(r"lösch", text, re.IGNORECASE) and not re.search(r"lösch", source, re.I):
+            wrong.append((where, "„gelöscht“ where the source says something else", text[:60]))
+        if source.startswith("Ich bin einverstanden") and not text.startswith("Ich bin"):
+            wrong.append((where, "consent in the reader's own words", text[:60]))
+        if re.search(r"Migrationshintergrund|Einwanderungsgeschichte", source) and (
+            "Einwanderungs·geschichte" not in text
+        ):
+            wrong.append((where, "Menschen mit Einwanderungs·geschichte", text[:60]))
+        for keys in ("Alt + Umschalt + 1", "Control + Option + 1"):
+            if keys in source and keys not in text:
+                wrong.append((where, f"keyboard hint {keys}", text[:60]))
+    assert wrong == []
+    texts = [text for _where, _source, text in catalog_entries()]
+    assert "Das speichern wir und so lange speichern wir es" not in texts
