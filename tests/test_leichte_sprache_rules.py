@@ -143,6 +143,9 @@ def test_each_new_rule_is_fast_on_hostile_input(name):
         "zwei" * 5000,
         "x·" * 10000,
         "und -" * 4000,
+        "a-" + " " * 19998,
+        "nicht" + " " * 19995,
+        "kostet" + " \t" * 9997,
     ):
         text = text[:20000]
         begin = time.perf_counter()
