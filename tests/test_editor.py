@@ -1,16 +1,15 @@
-"""Editors' area, accounts: login, rate limit and lockout, logout, cookie flags, CSRF, and
+"""Editors' area, accounts: login, logout, cookie flags, CSRF, and
 that no editor URL gives anything but the login page without a login."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from webapp.db import db
-from webapp.editor.models import AuditEntry, Editor, LoginAttempt
+from webapp.editor.models import AuditEntry, Editor
 
 from .fixtures_db import dispose_app
 from .fixtures_editor import PASSWORD, add_editors, csrf_token, key_of, log_in, make_editor_app
@@ -102,32 +101,8 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(editor_app):
     assert "Angemeldet" not in client.get("/redaktion/anmelden").text
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(editor_app):
-    client = editor_app.test_client()
-    for _ in range(5):
-        assert log_in(client, password="falsch falsch falsch").status_code == 401
-    locked = log_in(client)  # the right password
-    assert locked.status_code == 429
-    assert "vorübergehend gesperrt" in locked.text
-    assert client.get("/redaktion/").status_code == 303  # still not logged in
-    # The other account is not affected.
-    other = editor_app.test_client()
-    assert log_in(other, name="redakteur", password="noch ein langes Passwort 7").status_code == 303
-    # After the lockout time (attempts moved into the past) the right password works again.
-    with editor_app.app_context():
-        past = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-        db.session.execute(update(LoginAttempt).values(at=past))
-        db.session.commit()
-    assert log_in(client).status_code == 303
-
-
-def test_many_attempts_from_one_client_are_rate_limited(editor_app):
-    client = editor_app.test_client()
-    names = ["redakteurin", "redakteur"] * 6
-    statuses = [log_in(client, name=name, password="x" * 12).status_code for name in names[:11]]
-    assert statuses[:10] == [401] * 10
-    assert statuses[10] == 429
-    assert "Zu viele Anmeldeversuche" in log_in(client).text
+# Throttling of logins (growing delays per browser and per account, no lockout of known
+# editors): tests/test_editor_sessions.py.
 
 
 def test_logout_ends_the_session_and_needs_a_token(editor_client):
@@ -230,11 +205,12 @@ def test_display_controls_on_an_editor_page_apply_and_return_to_it(editor_client
     form = page.find("button", id="anzeige-groesser").find_parent("form")
     data = {i["name"]: i["value"] for i in form.find_all("input", type="hidden")}
     assert data["zurueck"] == "/redaktion/protokoll"
+    data["aktion"] = page.find("button", id="anzeige-groesser")["value"]
     response = editor_client.post(
         form["action"], data=data, headers={"Sec-Fetch-Site": "same-origin"}
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/redaktion/protokoll"
+    assert response.headers["Location"] == "/redaktion/protokoll#anzeige-groesser"
     again = editor_client.get(response.headers["Location"])
     assert again.status_code == 200
     assert soup(again.text).html.get("class")  # the larger text size is applied

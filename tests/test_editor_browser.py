@@ -1,5 +1,6 @@
 """Editors' area in a real browser: axe-core on every editor page (zero violations), login
-and editing with the keyboard, errors focused and announced."""
+and editing with the keyboard, errors focused and announced, a text kept when the session
+ended."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from webapp.db import db
 from webapp.editor import changes
 from webapp.editor.catalog import entry_key, load_view
-from webapp.editor.models import Editor
+from webapp.editor.models import Editor, EditorSession
 from webapp.forms.models import store
 
 from .conftest import format_violations, run_axe
@@ -117,4 +118,18 @@ def test_editor_pages_pass_axe_and_work_with_the_keyboard(
     browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type='submit']").click()
     wait_for(browser, EC.presence_of_element_located((By.ID, "fehler")))
     failures |= axe_failures(browser, "upload rejected")
+    # The session ends on the server while the editor writes: the text comes back, with a
+    # link to log in again.
+    browser.get(base + live_editor["entry"])
+    with app.app_context():
+        db.session.execute(delete(EditorSession))
+        db.session.commit()
+    field = browser.find_element(By.ID, "msgstr-0")
+    field.clear()
+    field.send_keys("Ein langer Text, der nicht verloren geht.")
+    browser.find_element(By.CSS_SELECTOR, "button[value='save']").send_keys(Keys.ENTER)
+    wait_for(browser, lambda b: "Nicht gespeichert" in b.find_element(By.TAG_NAME, "h1").text)
+    values = [dd.text for dd in browser.find_elements(By.CSS_SELECTOR, "dd")]
+    assert "Ein langer Text, der nicht verloren geht." in values
+    failures |= axe_failures(browser, "session ended")
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())

@@ -32,7 +32,7 @@ from .fixtures_editor import (
     log_in,
     make_editor_app,
 )
-from .helpers import soup
+from .helpers import soup, visible
 
 LS = "leichte-sprache"
 
@@ -332,7 +332,7 @@ def test_checks_refuse_broken_placeholders_links_and_empty_text(editor_client, e
 def test_leichte_sprache_checker_shows_rule_and_suggestion(editor_client, editor_app):
     doc = hilfen(editor_app)
     warned = save(editor_client, LS, doc.title, "Hier steht der Sozialbericht.", action="preview")
-    checks = soup(warned.text).select_one("#pruefung-0").get_text(" ", strip=True)
+    checks = visible(soup(warned.text).select_one("#pruefung-0").get_text(" ", strip=True))
     assert "Regel: compound" in checks and "Sozial·bericht" in checks
     hard = save(editor_client, LS, doc.title, "Hilfe z. B. zum Lesen.")
     assert hard.status_code == 422

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import random
+import re
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pytest
 from babel.messages.pofile import read_po
 
-from webapp.i18n.leichte_sprache import HARD, WARN, Finding, check, split_compound
+from webapp.editor.forms import MAX_TRANSLATION_LENGTH
+from webapp.i18n import leichte_sprache
+from webapp.i18n.leichte_sprache import HARD, MEDIOPUNKT, WARN, Finding, check, split_compound
 
 from .conftest import ROOT, make_app
 from .helpers import soup
@@ -187,3 +193,117 @@ def test_links_to_a_page_call_it_by_its_name(client, pages):
                 wrong.append((path, link.get_text(strip=True), sorted(names[target])))
     assert names, "no link of the form „auf der Seite …“ found"
     assert wrong == []
+
+
+# --- bounded: every rule finishes quickly on the longest text an editor can send ------------
+
+#: Characters and pieces the rules' patterns react to, repeated to the maximum field length.
+UNITS = list("aAÄß7 \n.!?@()[]<>%/·-_*\\`#:")
+PIECES = [
+    "a@", "a@b.", "a.b@", "](", "](a", "%(a", "%(a)", "ge", "gen", "get", "iert", "bericht",
+    "Sozialbericht", "http://", "http://a@", "a.", ". ", "a. ", "1.", "z. B", "AB", "ABs",
+    "ABa", "wird ", "nicht ", "des ", "/a", "<a", "**", "\\\n", "Sozial·", ".\n",
+]  # fmt: skip
+HALVES = [
+    (".", " "), (".", "a"), ("A", "a"), ("a", "@"), ("@", "a"), (" ", "."), ("ge", "x"),
+    ("bericht", "x"), ("](", "x"), ("<", " "), ("a", "t"), ("!", " "), ("wird ", "gegen"),
+]  # fmt: skip
+
+
+def adversarial_inputs(limit: int) -> dict[str, str]:
+    def fill(piece: str, length: int) -> str:
+        return (piece * (length // len(piece) + 1))[:length]
+
+    found = {f"{unit!r}*": fill(unit, limit) for unit in UNITS}
+    found |= {f"{piece!r}*": fill(piece, limit) for piece in PIECES}
+    half = limit // 2
+    found |= {f"{a!r}+{b!r}": fill(a, half) + fill(b, limit - half) for a, b in HALVES}
+    chooser = random.Random(11)
+    for number in range(4):
+        mixed = "".join(chooser.choice(UNITS + PIECES) for _ in range(limit))
+        found[f"random-{number}"] = mixed[:limit]
+    return found
+
+
+INPUTS = adversarial_inputs(MAX_TRANSLATION_LENGTH)
+#: Generous: the rules take milliseconds for these inputs; a rule that backtracks or recurses
+#: over the text takes seconds to minutes. Measured as this thread's CPU time, so the other
+#: processes on a shared machine do not count.
+BUDGET_SECONDS = 1.0
+
+
+def stages() -> dict:
+    """Everything ``check`` runs, found in the module: the markup blanking and every rule
+    of :data:`leichte_sprache.RULES` (a new rule is covered without touching this test)."""
+    found = {"blank_markup": leichte_sprache.blank_markup}
+    for rule in leichte_sprache.RULES:
+        found[f"rule {rule.__name__}"] = functools.partial(
+            lambda rule, text: rule(text, text), rule
+        )
+    return found
+
+
+def patterns() -> dict:
+    """Every regular expression of the module, for a check of its own."""
+    found = {}
+    for name, value in vars(leichte_sprache).items():
+        if isinstance(value, re.Pattern):
+            found[name] = value
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, re.Pattern):
+                    found[f"{name}[{index}]"] = item
+    return found
+
+
+def cpu_seconds(function, text) -> float:
+    start = time.thread_time()
+    function(text)
+    return time.thread_time() - start
+
+
+def test_the_rules_and_their_patterns_are_found():
+    assert len(leichte_sprache.RULES) >= 10
+    assert len(patterns()) >= 15
+    assert {f.rule for f in check("Das ist z. B. nicht gut. Es wird geprüft.")} >= {
+        "abbreviation",
+        "negation",
+        "passive",
+        "one-sentence-per-line",
+    }
+
+
+@pytest.mark.parametrize("stage", sorted(stages()))
+def test_every_rule_finishes_quickly_on_adversarial_texts_of_the_maximum_length(stage):
+    function = stages()[stage]
+    function("Die Sozialberichterstattung und die Donaudampfschifffahrt.")  # loads pyphen
+    slow = {}
+    for name, text in INPUTS.items():
+        try:
+            seconds = cpu_seconds(function, text)
+        except RecursionError:
+            seconds = float("inf")
+        if seconds > BUDGET_SECONDS:
+            slow[name] = round(seconds, 2)
+    assert not slow, f"{stage}: CPU seconds per input over the budget: {slow}"
+
+
+@pytest.mark.parametrize("name", sorted(patterns()))
+def test_every_pattern_finds_its_matches_quickly_on_adversarial_texts(name):
+    pattern = patterns()[name]
+    slow = {}
+    for text_name, text in INPUTS.items():
+        seconds = cpu_seconds(lambda text: sum(1 for _ in pattern.finditer(text)), text)
+        if seconds > BUDGET_SECONDS:
+            slow[text_name] = round(seconds, 2)
+    assert not slow, f"{name}: CPU seconds per input over the budget: {slow}"
+
+
+def test_the_audits_inputs_are_checked_quickly_and_sensibly():
+    seconds = cpu_seconds(check, "a@" * 10000)
+    assert seconds < BUDGET_SECONDS
+    word = ("Sozialbericht" * 2000)[:MAX_TRANSLATION_LENGTH]
+    found = check(word)  # raised RecursionError
+    assert [f.rule for f in found] == ["compound"]
+    assert found[0].suggestion.startswith("Sozial·berichtSozial·berichtSozial·")
+    assert split_compound(word).replace(MEDIOPUNKT, "") == word

@@ -138,7 +138,7 @@ def test_not_found_page_in_place(browser, news_server):
 def test_downloads_feeds_and_language_links_load_normally(browser, live_server):
     open_page(browser, live_server.url + "/veranstaltungen/sozialkonferenz-ruhr-2019")
     ics = browser.find_element(By.CSS_SELECTOR, "main a[href$='.ics']")
-    assert ics.get_attribute("hx-boost") == "false"  # a download, never fetched by htmx
+    assert ics.get_attribute("data-hx-boost") == "false"  # a download, never fetched by htmx
     open_page(browser, live_server.url + "/aktuelles/")
     follow(browser, "main a[href='/aktuelles/feed.xml']")
     wait(browser, lambda d: d.current_url.endswith("/aktuelles/feed.xml"))

@@ -45,7 +45,7 @@ def test_every_page_of_the_crawl_has_the_security_headers(client, crawled):
     [
         ("GET", "/gibt-es-nicht"),
         ("POST", "/"),
-        ("GET", "/static/css/portal.css"),
+        ("GET", "/static/dist/portal.css"),
         ("GET", "/robots.txt"),
         ("GET", "/en/gibt-es-nicht"),
     ],

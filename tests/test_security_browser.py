@@ -46,8 +46,8 @@ def test_the_portal_loads_its_hashed_stylesheet_under_the_csp(browser, live_serv
     sheets = browser.execute_script(
         "return Array.from(document.styleSheets).map(s => s.href || '')"
     )
-    assert any("/static/css/portal." in href and href.endswith(".css") for href in sheets)
-    # portal.css applies (the browser default would be a serif font).
+    assert any("/static/dist/portal." in href and href.endswith(".css") for href in sheets)
+    # portal.css applies (the browser default would be a serif font): KERN's Fira Sans.
     family = browser.execute_script("return getComputedStyle(document.body).fontFamily")
-    assert "system-ui" in family
+    assert "Fira Sans" in family
     # The autouse fixture then checks that Chromium logged no CSP violation on this page.

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as default_config
-from . import db, display, errors, i18n, templating
+from . import db, display, errors, i18n, mediopunkt, templating
 from .content import ContentStore
 
 
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     display.init_app(app)
+    mediopunkt.init_app(app)  # every HTML answer: the Mediopunkt for the eye only
 
     from . import editor, forms, fragments, search
     from .views import feeds, pages
@@ -38,7 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
 
-    from . import assets, caching, compression, security
+    from . import assets, caching, compression, input_encoding, security
+
+    input_encoding.init_app(app)  # form fields must be UTF-8 (a 400 before any view)
 
     assets.init_app(app)
     compression.init_app(app)

@@ -25,13 +25,13 @@ LAYOUT = "layouts/base.html"
 #: The element that in-place navigation fills with a page's block ``main``.
 MAIN_TARGET = "#inhalt"
 #: Partials (template, block) re-rendered out of band after every in-place navigation: each
-#: block's root element has an ``id`` and ``hx-swap-oob`` when ``oob`` is set.
+#: block's root element has an ``id`` and ``data-hx-swap-oob`` when ``oob`` is set.
 OOB_BLOCKS = [
     ("partials/main_nav.html", "main_nav_list"),
     ("partials/service_bar.html", "service_list"),
     ("partials/footer.html", "footer_list"),
     ("partials/language_switch.html", "language_switch"),
-    ("partials/language_switch.html", "language_offer"),
+    ("partials/language_offer.html", "language_offer"),
     ("partials/print_info.html", "print_info"),
 ]
 

@@ -5,6 +5,12 @@ visitor reads, through the catalogs) and indexed with ``unicode61 remove_diacrit
 "Foerder…"/"Förder…"/"Forder…" meet). A second column holds a folded spelling (ß → ss,
 ä/ae → a, …) so "Strasse" finds "Straße" and "Foerderprogramm" finds "Förderprogramm".
 
+Leichte Sprache splits long words with the Mediopunkt ("Sozial·bericht"), other texts with a
+hyphen: the folded column and the query join the parts of such a word (a Mediopunkt, hyphen,
+soft hyphen or zero-width space between two letters), so "Sozialbericht", "Sozial·bericht"
+and "Sozial-bericht" find the same pages in every language; the title and body columns keep
+the parts as words ("Bericht" finds "Sozial·bericht").
+
 A query is never passed to FTS5 as written: its words are extracted and each one is quoted
 and matched as a prefix ("Sozialbericht" finds "Sozialberichterstattung"), so quotes, ``*``,
 ``NEAR``, ``-``, ``:``, parentheses or ``AND``/``OR``/``NOT`` are plain words. Snippets are
@@ -35,6 +41,9 @@ MAX_RESULTS = 50
 OPEN, CLOSE = "\x02", "\x03"
 WORD = re.compile(r"[^\W_]+")
 FOLDS = (("ß", "ss"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
+#: Joins the parts of a word: Mediopunkt, hyphens, soft hyphen, zero-width space between letters.
+JOINER = re.compile(r"(?<=[^\W\d_])[\u00b7\u00ad\u200b\u2010\u2011-](?=[^\W\d_])")
+INVISIBLE = re.compile(r"[\u00ad\u200b]")
 
 
 class QueryTooLong(ValueError):
@@ -49,12 +58,18 @@ class Hit:
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFC", text).replace(OPEN, " ").replace(CLOSE, " ")
+    text = unicodedata.normalize("NFC", text).replace(OPEN, " ").replace(CLOSE, " ")
+    return INVISIBLE.sub("", text)
+
+
+def join_parts(text: str) -> str:
+    """ "Sozial·bericht", "Sozial-bericht" → "Sozialbericht" (matching only, never shown)."""
+    return JOINER.sub("", text)
 
 
 def fold(text: str) -> str:
     """A spelling without diacritics, ß or ae/oe/ue, for matching only (never shown)."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = unicodedata.normalize("NFKD", join_parts(text).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     for old, new in FOLDS:
         text = text.replace(old, new)
@@ -65,7 +80,7 @@ def terms(query: str) -> list[str]:
     """The words of a visitor's query (raises :class:`QueryTooLong` above 200 characters)."""
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryTooLong(query)
-    return WORD.findall(normalise(query))[:MAX_TERMS]
+    return WORD.findall(join_parts(normalise(query)))[:MAX_TERMS]
 
 
 def match_expression(words: list[str]) -> str:

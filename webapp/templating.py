@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, g, request, url_for
 from flask_babel import format_decimal, lazy_gettext
 from markupsafe import Markup, escape
@@ -75,6 +78,11 @@ def breadcrumb_for(path: str) -> list[dict]:
     return trail
 
 
+def today() -> datetime.date:
+    """Today in Germany: events before it are shown as past (badge on the event page)."""
+    return datetime.datetime.now(ZoneInfo("Europe/Berlin")).date()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         href=href,
@@ -85,6 +93,7 @@ def init_app(app: Flask) -> None:
         service_links=SERVICE_LINKS,
         footer_paths=FOOTER_PATHS,
         sidebar_paths=SIDEBAR_PATHS,
+        today=today,
     )
     app.jinja_env.filters.update(date_long=date_long, filesize=filesize, lines=lines)
 
@@ -92,16 +101,19 @@ def init_app(app: Flask) -> None:
     def _layout_context():
         path = request.path
         store = texts.store()
-        doc = store.get(path)
-        nav_current = path
-        crumbs = breadcrumb_for(path)
-        if doc is None and len(crumbs) > 0:
-            nav_current = crumbs[-1]["path"]
+        # A path without a document (an error page, the editors' area, a confirmation) is no
+        # navigation item: none is "page", its ancestors are marked as the current section
+        # (main_nav.html), never the start page.
+        own_trail = getattr(g, "breadcrumb", None)
+        crumbs = own_trail or breadcrumb_for(path)
         return {
             "content": store,
             "current_path": path,
-            "nav_current": nav_current,
-            "breadcrumb": getattr(g, "breadcrumb", None) or crumbs,
+            "nav_current": path,
+            # The trail's last item is this page only when it is this page's document (or a
+            # view's own trail); otherwise breadcrumb.html adds the page's title as current.
+            "breadcrumb_complete": bool(own_trail) or crumbs[-1]["path"] == path,
+            "breadcrumb": crumbs,
             "untranslated_parts": getattr(g, "untranslated", False),
             "html_classes": " ".join(getattr(g, "html_classes", ())),
         }

@@ -1,10 +1,11 @@
 /* Display controls with JavaScript (webapp/display.py, partials/display_controls.html).
  *
- * Größer, Kleiner, Kontrast, Standardansicht: htmx posts the form (hx-post) and swaps the
+ * Größer, Kleiner, Kontrast, Standardansicht: htmx posts the form (data-hx-post) and swaps the
  * changed buttons and the #status text out of band; htmx keeps the focus on the button.
  * The server's HX-Trigger-After-Swap event "anzeige-geaendert" names the new classes of
  * <html>, applied here. Drucken opens the browser's print dialog instead of the print view.
- * Vorlesen reads <main> with the browser's own speech synthesis, in the page's language.
+ * Vorlesen reads <main> with the browser's own speech synthesis, in the page's language; its
+ * buttons are made here (without JavaScript they are not in the page).
  * No inline script or style: a strict Content-Security-Policy holds.
  */
 (function () {
@@ -16,6 +17,23 @@
   function announce(text) {
     if (window.portal && window.portal.announce) {
       window.portal.announce(text);
+    }
+  }
+
+  // "Menü" (partials/header.html) is a <details>: CSS shows its content on wide screens even
+  // when closed. Opened there, it stays open when larger text makes the screen narrow, so the
+  // button just pressed keeps its place and the focus. It is never closed from here.
+  var menu = document.getElementById("menue");
+  var toggle = menu && menu.querySelector("summary");
+  function openWhenWide() {
+    if (menu && !menu.open && window.getComputedStyle(toggle).display === "none") {
+      menu.open = true;
+    }
+  }
+  if (toggle) {
+    openWhenWide();
+    if ("ResizeObserver" in window) {
+      new window.ResizeObserver(openWhenWide).observe(document.querySelector(".site-header"));
     }
   }
 
@@ -41,8 +59,8 @@
   document.addEventListener(
     "submit",
     function (event) {
-      var form = event.target;
-      if (!form.classList || !form.classList.contains("display-print")) {
+      var button = event.submitter;
+      if (!button || button.id !== "anzeige-drucken") {
         return;
       }
       event.preventDefault();
@@ -52,33 +70,79 @@
     true
   );
 
-  window.addEventListener("beforeprint", function () {
-    var line = document.querySelector(".print-info__date");
-    var today = line && line.querySelector(".print-info__today");
-    if (!today || (!line.hidden && today.textContent)) {
-      return; // the print view has the server's date
+  /** A paragraph for the print information (classes of print.css). */
+  function line(className, text) {
+    var p = document.createElement("p");
+    if (className) {
+      p.className = className;
     }
-    today.textContent = new Date().toLocaleDateString(root.lang || undefined, {
+    p.textContent = text;
+    return p;
+  }
+
+  // Outside the print view the print information is only data-* (no text that text browsers
+  // or screen readers would read): it is written into the block just before printing.
+  window.addEventListener("beforeprint", function () {
+    var info = document.getElementById("druckinfo");
+    if (!info || !info.hasAttribute("data-address")) {
+      return; // the print view has the server's text and date
+    }
+    var today = new Date().toLocaleDateString(root.lang || undefined, {
       day: "numeric",
       month: "long",
       year: "numeric"
     });
-    line.hidden = false;
+    var date = line("print-info__date", info.dataset.dateLabel + " ");
+    var span = document.createElement("span");
+    span.className = "print-info__today";
+    span.textContent = today;
+    date.appendChild(span);
+    info.replaceChildren(
+      line("print-info__title", info.dataset.title),
+      line("", info.dataset.address),
+      date
+    );
   });
 
-  // Vorlesen: only where the browser has speech synthesis.
-  var speech = document.querySelector(".speech");
+  // Vorlesen: only where the browser has speech synthesis. Its list item and buttons are made
+  // here, after Drucken, from the texts on the tools list (data-*).
+  var tools = document.querySelector(".service-bar__tools");
   if (
-    !speech ||
+    !tools ||
     !("speechSynthesis" in window) ||
     typeof window.SpeechSynthesisUtterance !== "function"
   ) {
     return;
   }
   var synth = window.speechSynthesis;
-  var start = document.getElementById("anzeige-vorlesen");
-  var pause = document.getElementById("anzeige-vorlesen-pause");
-  var stop = document.getElementById("anzeige-vorlesen-stopp");
+  var speech = document.createElement("li");
+  speech.className = "speech";
+  speech.hidden = true;
+  Object.keys(tools.dataset).forEach(function (key) {
+    speech.dataset[key] = tools.dataset[key];
+  });
+  var print = document.getElementById("anzeige-drucken");
+  var printItem = print && print.closest("li");
+  tools.insertBefore(speech, printItem ? printItem.nextSibling : tools.firstChild);
+
+  /** Vorlesen, Pause and Stopp exist only here: without JavaScript they are not in the page. */
+  function speechButton(id, label, pressed) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = id;
+    button.className = "display-button";
+    button.textContent = label;
+    if (pressed !== undefined) {
+      button.setAttribute("aria-pressed", pressed);
+    }
+    speech.appendChild(button);
+    return button;
+  }
+  var start = speechButton("anzeige-vorlesen", speech.dataset.labelStart);
+  var pause = speechButton("anzeige-vorlesen-pause", speech.dataset.labelPause, "false");
+  var stop = speechButton("anzeige-vorlesen-stopp", speech.dataset.labelStop);
+  pause.hidden = true;
+  stop.hidden = true;
   var BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, caption, figcaption";
   var session = 0;
 
@@ -94,7 +158,9 @@
       })
       .map(function (block) {
         var marked = block.closest("[lang]");
-        return { text: block.innerText.trim(), lang: marked ? marked.lang : root.lang };
+        // The Mediopunkt (Sozial·bericht) is for the eye: speech gets "Sozialbericht".
+        var text = block.innerText.replace(/\u00b7\u200b?/g, "").trim();
+        return { text: text, lang: marked ? marked.lang : root.lang };
       })
       .filter(function (part) {
         return part.text;

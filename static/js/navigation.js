@@ -1,7 +1,7 @@
 /*
  * In-place navigation that screen-reader and keyboard users can follow (htmx 2).
  *
- * Links in the containers marked hx-boost load the next page's fragments into
+ * Links in the containers marked data-hx-boost load the next page's fragments into
  * <main id="inhalt"> (webapp/fragments.py). After every such navigation, and after Back and
  * Forward: the view scrolls to the top, the focus moves to the new h1 and the status region
  * says "Seite geladen: <Titel>". A failed request is announced, then the page is loaded
@@ -49,15 +49,15 @@
     );
   }
 
-  // hx-boost on a container boosts its links only: a form takes part only when it says so
-  // itself (hx-boost="true"), and downloads, feeds and language links always load normally.
+  // data-hx-boost on a container boosts its links only: a form takes part only when it says so
+  // itself (data-hx-boost="true"), and downloads, feeds and language links always load normally.
   document.addEventListener("htmx:beforeProcessNode", function (event) {
     var elt = event.target;
-    if (!elt.hasAttribute || elt.hasAttribute("hx-boost")) {
+    if (!elt.hasAttribute || elt.hasAttribute("data-hx-boost")) {
       return;
     }
     if (elt.tagName === "FORM" || (elt.tagName === "A" && fullLoadOnly(elt))) {
-      elt.setAttribute("hx-boost", "false");
+      elt.setAttribute("data-hx-boost", "false");
     }
   });
 

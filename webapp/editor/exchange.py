@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from babel.messages.pofile import PoFileError, read_po, write_po
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 
 from .catalog import compile_catalog, entry_key, merged_catalog, po_path, singular
 from .catalog import load_view as load_catalog_view
 from .changes import Change, apply_changes
 from .checks import blocking, check_entry
+from .forms import MAX_TRANSLATION_LENGTH
 
 
 def po_bytes(code: str) -> bytes:
@@ -85,6 +86,18 @@ def upload(code: str, data: bytes, editor: str) -> UploadReport:
         fuzzy = message.fuzzy
         if strings == entry.msgstr and fuzzy == entry.fuzzy:
             report.unchanged += 1
+            continue
+        longest = max(len(text) for text in strings)
+        if longest > MAX_TRANSLATION_LENGTH:  # the limit of the browser form
+            report.errors.append(
+                gettext(
+                    "„%(msgid)s“: Die Übersetzung darf höchstens %(max)s Zeichen lang sein, "
+                    "sie hat %(count)s Zeichen.",
+                    msgid=msgid[:60],
+                    max=format_decimal(MAX_TRANSLATION_LENGTH),
+                    count=format_decimal(longest),
+                )
+            )
             continue
         for problem in blocking(check_entry(entry, strings, code)):
             report.errors.append(f"„{msgid[:60]}“: {problem.message}")

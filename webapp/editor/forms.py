@@ -8,6 +8,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+#: The longest translation a field takes: the browser form and ``.po`` uploads alike; the
+#: Leichte Sprache checker is tested against adversarial texts of this length.
+MAX_TRANSLATION_LENGTH = 20000
+
 
 class LoginForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
@@ -20,7 +24,9 @@ class ActionForm(FlaskForm):
 
 
 class EntryForm(FlaskForm):
-    msgstr = FieldList(TextAreaField(validators=[Length(max=20000)]), min_entries=1)
+    msgstr = FieldList(
+        TextAreaField(validators=[Length(max=MAX_TRANSLATION_LENGTH)]), min_entries=1
+    )
     version = IntegerField(default=0)
     # submitted by one of the buttons: save, next, review, preview
     action = HiddenField()

@@ -30,11 +30,16 @@ class Editor(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: "redaktion" or "freigabe" (:mod:`.roles`)
+    role: Mapped[str] = mapped_column(String(20), default="redaktion", server_default="redaktion")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class LoginAttempt(db.Model):
-    """One login attempt; failures since the last success decide the lockout."""
+    """One password check: which account, from which client (IP address) and browser
+    (``device``: the id of a device cookie, see :mod:`.auth`), when, and whether it succeeded.
+    The throttling of :mod:`.auth` counts these; they are deleted after
+    ``EDITOR_ATTEMPT_RETENTION_DAYS`` (7 days)."""
 
     __tablename__ = "editor_login_attempt"
 
@@ -43,6 +48,24 @@ class LoginAttempt(db.Model):
     client: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    device: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+
+
+class EditorSession(db.Model):
+    """A logged-in browser. The cookie carries a random token; only its SHA-256 is stored, so
+    a copy of this table opens nothing. Deleting the row ends the session (logout, "log out
+    everywhere", a password change); it also ends after 30 minutes without a request and
+    12 hours after the login (``EDITOR_SESSION_IDLE_SECONDS``, ``EDITOR_SESSION_MAX_SECONDS``).
+    """
+
+    __tablename__ = "editor_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    editor_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("editor_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class TranslationOverride(db.Model):

@@ -66,7 +66,13 @@ def apply_overrides(app: Flask, code: str, catalog: NullTranslations) -> NullTra
     messages = catalog._catalog
     for msgctxt, msgid, msgid_plural, msgstr, fuzzy in rows:
         base = f"{msgctxt}\x04{msgid}" if msgctxt else msgid
-        usable = not fuzzy and all(msgstr)
+        # A row not in the shape a save writes (no text, not a list of strings) is left out:
+        # the page shows German rather than failing.
+        well_formed = isinstance(msgstr, list) and all(isinstance(t, str) for t in msgstr)
+        if not well_formed:
+            log.error("%s translation override of %r is malformed: %r", code, msgid, msgstr)
+            msgstr = []
+        usable = not fuzzy and bool(msgstr) and all(msgstr)
         if msgid_plural is None:
             messages.pop(base, None)
             if usable:

@@ -3,7 +3,9 @@ preview, audit log with undo, ``.po`` download and upload. Every page needs a lo
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import logging
 import re
 from urllib.parse import urlencode
 
@@ -14,15 +16,17 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     request,
     url_for,
 )
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..content import MD, render_tokens
 from ..db import db
@@ -47,6 +51,7 @@ from .exchange import UploadReport, po_bytes, upload
 from .forms import ActionForm, EntryForm, LoginForm, UploadForm
 from .models import AuditEntry
 
+log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/redaktion")
 
 PER_PAGE = 20
@@ -66,20 +71,114 @@ PUBLIC_ENDPOINTS = {"editor.login"}
 
 @bp.before_request
 def _require_login():
-    g.editor = auth.current_editor()
     g.breadcrumb = [
         {"path": "/", "label": _l("Startseite")},
         {"path": "/redaktion/", "label": _l("Redaktion")},
     ]
+    g.editor = auth.current_editor()
     if g.editor is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        if request.method == "POST" and request.endpoint != "editor.upload_po":
+            entries = _posted_entries()
+            if entries:  # e.g. the session ended while the editor was writing: keep the text
+                return _not_saved("session", entries)
         target = request.full_path if request.method == "GET" else ""
         return redirect(url_for("editor.login", next=target.rstrip("?") or None), 303)
     return None
 
 
+#: Why something sent in the editors' area was not saved: (status, title, paragraphs).
+NOT_SAVED = {
+    "session": (
+        401,
+        _l("Nicht gespeichert: Sie sind nicht mehr angemeldet"),
+        [
+            _l(
+                "Ihre Sitzung ist beendet: nach 30 Minuten ohne Aktion, nach 12 Stunden, "
+                "nach einer Abmeldung oder einer Änderung des Passworts."
+            ),
+            _l(
+                "Ihre Eingaben wurden nicht gespeichert. Sie stehen unten: Kopieren Sie Ihren "
+                "Text, melden Sie sich an und speichern Sie ihn noch einmal."
+            ),
+        ],
+    ),
+    "unavailable": (
+        503,
+        _l("Vorübergehend nicht verfügbar"),
+        [
+            _l(
+                "Wegen einer technischen Störung ist die Datenbank gerade nicht erreichbar. "
+                "Bitte versuchen Sie es in einigen Minuten noch einmal."
+            ),
+        ],
+    ),
+}
+
+
+def _not_saved(reason: str, entries: list, uploaded: bool = False):
+    status, title, paragraphs = NOT_SAVED[reason]
+    login = None
+    if reason == "session":
+        target = request.full_path.rstrip("?")
+        login = url_for("editor.login", next=target if target.startswith("/redaktion/") else None)
+    return render_page(
+        "editor/not_saved.html",
+        status,
+        reason=reason,
+        title=title,
+        paragraphs=paragraphs,
+        entries=entries,
+        uploaded=uploaded,
+        login_url=login,
+    )
+
+
+#: Posted fields that are never shown back (secrets, or of no use to the editor).
+HIDDEN_FIELDS = {"csrf_token", "password", "version", "action", "next"}
+
+
+def _posted_entries() -> list[tuple[str, str]]:
+    """What the editor sent, as (label, value), to show back when it could not be stored."""
+    entries = []
+    for name, value in request.form.items(multi=True):
+        if name in HIDDEN_FIELDS or not value:
+            continue
+        if match := re.fullmatch(r"msgstr-([0-9]+)", name):
+            label = gettext("Übersetzung, Form %(number)s", number=int(match[1]) + 1)
+            if "msgstr-1" not in request.form:
+                label = gettext("Übersetzung")
+        elif name == "name":
+            label = gettext("Name")
+        else:
+            label = name
+        entries.append((label, value))
+    return entries
+
+
+@bp.errorhandler(SQLAlchemyError)
+def _database_unavailable(error):
+    """The database cannot be reached: a 503 that shows the editor's text back (like the
+    public forms), never a 500 and never a lost text."""
+    log.error(
+        "editors' area: database error %s on %s %s",
+        type(error).__name__,
+        request.method,
+        request.endpoint,
+    )
+    with contextlib.suppress(SQLAlchemyError):  # the connection may be gone
+        db.session.rollback()
+    g.editor = None  # unknown: the session could not be checked
+    posted = request.method == "POST"
+    uploaded = posted and request.endpoint == "editor.upload_po"  # a file is not shown back
+    return _not_saved("unavailable", _posted_entries() if posted and not uploaded else [], uploaded)
+
+
 @bp.after_request
 def _no_store(response):
+    """Editor pages hold visitors' personal data (the inbox): no cache keeps them, no search
+    engine lists them, whatever the response (pages, CSV, ``.po``, errors)."""
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.vary.add("Cookie")
     return response
 
@@ -98,23 +197,28 @@ def login():
         form.next.data = request.args.get("next", "")
     error = None
     status = 200
+    retry_after = None
     if form.validate_on_submit():
         name = form.name.data.strip()
         if auth.too_many_from_client():
             error = gettext("Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
-            status = 429
-        elif (until := auth.locked_until(name)) is not None:
-            minutes = max(1, round((until - auth.utcnow()).total_seconds() / 60))
-            error = gettext(
-                "Dieses Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt. "
-                "Bitte versuchen Sie es in %(minutes)s Minuten wieder.",
-                minutes=minutes,
+            status, retry_after = 429, 60
+        elif (seconds := auth.wait_seconds(name)) > 0:
+            # Refused without checking the password and without counting: the editor's own
+            # attempts never make the wait longer (README, "Editors' area").
+            error = ngettext(
+                "Zu viele Fehlversuche. Bitte warten Sie %(num)s Sekunde und versuchen Sie "
+                "es dann noch einmal.",
+                "Zu viele Fehlversuche. Bitte warten Sie %(num)s Sekunden und versuchen Sie "
+                "es dann noch einmal.",
+                seconds,
             )
-            status = 429
-            auth.record_attempt(name, success=False)  # counts for the client's rate limit
+            status, retry_after = 429, seconds
         elif (editor := auth.authenticate(name, form.password.data)) is not None:
             auth.log_in(editor)
-            return redirect(_safe_next(form.next.data), 303)
+            response = redirect(_safe_next(form.next.data), 303)
+            auth.set_device_cookie(response, editor.name)
+            return response
         else:
             error = gettext("Name oder Passwort ist falsch.")
             status = 401
@@ -124,7 +228,10 @@ def login():
         error = gettext("Bitte geben Sie Name und Passwort ein.")
         status = 422
     form.password.data = ""
-    return render_page("editor/login.html", status, form=form, error=error)
+    response = make_response(render_page("editor/login.html", status, form=form, error=error))
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/abmelden", methods=["POST"])
@@ -132,7 +239,23 @@ def logout():
     _checked_action()
     auth.log_out()
     flash(gettext("Sie sind abgemeldet."))
-    return redirect(url_for("editor.login"), 303)
+    return _logged_out(redirect(url_for("editor.login"), 303))
+
+
+def _logged_out(response):
+    """The browser drops what it may have kept of editor pages (personal data)."""
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@bp.route("/ueberall-abmelden", methods=["POST"])
+def logout_everywhere():
+    """End every session of this editor: other browsers, a forgotten computer, a copied
+    cookie."""
+    _checked_action()
+    auth.log_out_everywhere(g.editor["id"])
+    flash(gettext("Sie sind jetzt überall abgemeldet, auf allen Geräten."))
+    return _logged_out(redirect(url_for("editor.login"), 303))
 
 
 def _checked_action() -> None:

@@ -10,6 +10,8 @@ Catalogs: ``translations/<locale>/LC_MESSAGES/messages.mo`` (built by ``make cat
 catalog lacks them (fuzzy entries are not compiled, so they count as missing). An interface
 string without translation ends in :class:`MissingTranslation`: German text, a log line, and
 the layout's notice that parts of the page are not translated yet.
+A translation that does not fit its variables (a stray percent sign, an unknown placeholder)
+is shown in German the same way, logged as an error (:mod:`webapp.i18n.formatting`).
 
 Also here: the language switch's links (:func:`language_links`), ``<link rel="alternate"
 hreflang>`` (:func:`alternate_links`), the English offer on the German start page
@@ -25,7 +27,9 @@ from functools import cached_property
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, force_locale, get_domain, get_locale, lazy_gettext
+from flask_babel import Babel, force_locale, get_domain, get_locale, lazy_gettext
+
+from .formatting import SafeFormattingDomain, forget_reports, install_jinja_callables
 
 
 @dataclass(frozen=True)
@@ -97,11 +101,12 @@ def format_date(value, format: str = "long") -> str:
     return babel_format_date(value, format=format, locale=language.format_locale)
 
 
-class FallbackDomain(Domain):
+class FallbackDomain(SafeFormattingDomain):
     """Loads ``de@ls`` with the German catalog chained behind it.
 
     Catalogs are cached per locale in the app; :func:`reload_catalogs` drops the cache
-    (e.g. after an editor saved a translation) without a restart.
+    (e.g. after an editor saved a translation) without a restart. Formatting with variables
+    (:mod:`webapp.i18n.formatting`) shows German where a translation does not fit them.
     """
 
     def get_translations(self):
@@ -199,15 +204,21 @@ def load_catalog(app: Flask, code: str) -> NullTranslations:
 
 
 class PortalBabel(Babel):
-    """Flask-Babel with :class:`FallbackDomain` as its domain."""
+    """Flask-Babel with :class:`FallbackDomain` as its domain, and templates that format
+    their texts the same safe way (:func:`~webapp.i18n.formatting.install_jinja_callables`)."""
 
     @cached_property
     def domain_instance(self):
         return FallbackDomain()
 
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        install_jinja_callables(app.jinja_env)
+
 
 def reload_catalogs(app: Flask) -> None:
     app.extensions["sozialberichte.catalogs"] = {}
+    forget_reports(app)
 
 
 def is_translated(msgid: str) -> bool:

@@ -1,7 +1,8 @@
 """More Leichte Sprache rules (issue 17): numbers, prefixes, Ergänzungsstrich, positive words,
 and the catalog-wide rules (one name for each thing, one spelling for each word).
 
-:func:`more_findings` is called by :func:`webapp.i18n.leichte_sprache.check` for every text.
+:data:`RULES` are registered with :func:`webapp.i18n.leichte_sprache.rule`, so ``check`` runs them
+for every text (and its test of adversarial inputs covers them).
 :func:`check_catalog` checks a whole catalog (German source, Leichte Sprache) at once: the term
 list (``ls_terms.yaml``), one spelling per word, and the rules that the portal's own catalog
 must keep (:data:`CATALOG_RULES`, warnings for an editor but errors for ``make test``).
@@ -148,14 +149,6 @@ RULES = (
 )
 
 
-def more_findings(text: str, plain: str) -> list[Finding]:
-    """Findings of :data:`RULES` for ``text`` (``plain``: the text with markup blanked)."""
-    found: list[Finding] = []
-    for _name, rule in RULES:
-        found += rule(text, plain)
-    return found
-
-
 # Catalog-wide rules
 
 
@@ -239,7 +232,7 @@ def check_catalog(entries) -> list[tuple[object, Finding]]:
     The per-text checker's :data:`CATALOG_RULES` for public entries, the term list and one
     spelling for each word (over all entries). Returns ``(location, finding)`` pairs.
     """
-    from .leichte_sprache import _blank_markup, check
+    from .leichte_sprache import blank_markup, check
 
     entries = [e for e in entries if not str(e[0]).startswith(EDITOR_PATHS)]
     out: list[tuple[object, Finding]] = []
@@ -248,9 +241,9 @@ def check_catalog(entries) -> list[tuple[object, Finding]]:
             if finding.rule in CATALOG_RULES:
                 out.append((location, finding))
         out += [(location, f) for f in check_terms(source, text)]
-    words = spellings(_blank_markup(text) for _loc, _src, text in entries)
+    words = spellings(blank_markup(text) for _loc, _src, text in entries)
     for location, _source, text in entries:
-        for m in _SPELLED.finditer(_blank_markup(text)):
+        for m in _SPELLED.finditer(blank_markup(text)):
             word = m.group().rstrip("·").lower()
             variants = words.get(word.replace("·", ""), set())
             if len(variants) > 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from icalendar import Calendar, Event
 
 from ..i18n import LANGUAGES
@@ -89,6 +89,14 @@ def download(name: str):
 def robots():
     lines = ["User-agent: *", "Disallow: /redaktion/", f"Sitemap: {_absolute('/sitemap.xml')}"]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers that ask on their own get the page's icon (``<link rel="icon">``), no 404."""
+    from ..templating import static_url
+
+    return redirect(request.script_root + static_url("favicon.svg"), 301)
 
 
 @bp.route("/healthz")
