@@ -424,8 +424,6 @@ def _found(text, match, rule, severity, message, suggestion) -> Finding:
     )
 
 
-# More rules (issue 17: numbers, prefixes, Ergänzungsstrich, positive words) live in ls_rules.
-from . import ls_rules as _ls_rules  # noqa: E402 (needs Finding, HARD and WARN from above)
-
-for _name, _function in _ls_rules.RULES:
-    rule(_function)
+# More rules (issue 17: numbers, prefixes, Ergänzungsstrich, positive words) live in ls_rules,
+# which registers them with rule() when imported.
+from . import ls_rules  # noqa: E402, F401 (needs Finding, HARD, WARN and rule from above)

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from .leichte_sprache import HARD, WARN, Finding
+from .leichte_sprache import HARD, WARN, Finding, rule
+from .leichte_sprache import RULES as REGISTERED
 
 TERMS_FILE = Path(__file__).with_name("ls_terms.yaml")
 
@@ -140,13 +141,16 @@ def positive_words(text: str, plain: str) -> list[Finding]:
     return out
 
 
-#: The per-text rules of this module (name, function), for check() and for tests.
+#: The per-text rules of this module (name, function), registered with check() and tested.
 RULES = (
     ("number-as-word", number_words),
     ("prefix-mediopunkt", prefix_mediopunkt),
     ("ergaenzungsstrich", ergaenzungsstrich),
     ("positive", positive_words),
 )
+for _name, _function in RULES:
+    if _function not in REGISTERED:
+        rule(_function)
 
 
 # Catalog-wide rules
