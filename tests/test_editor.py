@@ -17,6 +17,8 @@ from .helpers import soup
 
 #: Values for the variable parts of the editor URLs.
 SAMPLE_VALUES = {"slug": "leichte-sprache", "audit_id": 1, "submission_id": 1}
+#: A document catalog (one per content file, webapp/i18n/catalogs.py).
+SAMPLE_VALUES["name"] = "content/seiten/hilfen"
 
 
 def editor_urls(app) -> list[tuple[str, str]]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel.messages.pofile import read_po
+
+from webapp.i18n.catalogs import read_language
 
 from .conftest import ROOT
 from .helpers import soup
 
-CATALOG = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\]\([^)]*\)")
 #: American spellings and wordings a British text avoids.
 AMERICAN = re.compile(
@@ -31,8 +31,7 @@ WRONG = {
 
 
 def english_texts():
-    with open(CATALOG, "rb") as fileobj:
-        catalog = read_po(fileobj)
+    catalog = read_language(str(ROOT / "translations"), "en")  # interface and documents
     for message in catalog:
         if not message.id or not message.string:
             continue

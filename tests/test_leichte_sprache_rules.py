@@ -7,9 +7,9 @@ import re
 import time
 
 import pytest
-from babel.messages.pofile import read_po
 
 from webapp.i18n import ls_rules
+from webapp.i18n.catalogs import read_language
 from webapp.i18n.leichte_sprache import HARD, WARN, check
 from webapp.i18n.ls_rules import (
     CATALOG_RULES,
@@ -21,8 +21,6 @@ from webapp.i18n.ls_rules import (
 
 from .conftest import ROOT
 from .helpers import soup
-
-CATALOG = ROOT / "translations" / "de@ls" / "LC_MESSAGES" / "messages.po"
 
 
 def found(text: str, rule: str) -> list[tuple[str, str, str]]:
@@ -109,8 +107,7 @@ def test_interface_strings_have_one_sentence_per_line_too():
 
 
 def catalog_entries():
-    with open(CATALOG, "rb") as fileobj:
-        catalog = read_po(fileobj)
+    catalog = read_language(str(ROOT / "translations"), "de@ls")  # interface and documents
     for message in catalog:
         if not message.id or message.fuzzy or not message.string:
             continue
