@@ -81,6 +81,10 @@ const width = document.documentElement.clientWidth;
 return [...document.querySelectorAll(arguments[0])].flatMap(region =>
   [region, ...region.querySelectorAll('*')]).filter(el => {
     const box = el.getBoundingClientRect();
+    // Inside a visually hidden part (1 px, clipped: read, not shown) nothing can be seen.
+    for (let up = el; up; up = up.parentElement) {
+      if (up.getBoundingClientRect().width <= 1) return false;
+    }
     return box.width > 1 && box.right > width + 0.5;
   }).map(el => [el.className || el.tagName, (el.textContent || '').trim().slice(0, 30)]);
 """
