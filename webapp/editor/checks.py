@@ -198,17 +198,18 @@ def check_text(
             )
         )
     if locale == "de@ls":
-        problems += leichte_sprache(text, form)
+        problems += leichte_sprache(text, form, source)
     return problems
 
 
-def leichte_sprache(text: str, form: int = 0) -> list[Problem]:
+def leichte_sprache(text: str, form: int = 0, source: str = "") -> list[Problem]:
     """Findings of the Leichte Sprache checker (:mod:`webapp.i18n.leichte_sprache`): its hard
     rules (abbreviations, sentences over 15 words) block a save, the rest are warnings."""
     from ..i18n.leichte_sprache import HARD, check
+    from ..i18n.ls_rules import check_terms  # one name for each thing (ls_terms.yaml)
 
     problems = []
-    for finding in check(text):
+    for finding in check(text) + check_terms(source, text):
         problems.append(
             Problem(
                 ERROR if finding.severity == HARD else WARNING,
