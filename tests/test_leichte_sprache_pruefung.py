@@ -289,7 +289,9 @@ def test_first_occurrence_links_to_the_woerterbuch_not_in_links_or_headings(ls_a
         "Der Browser zeigt sie.\n\nNoch ein Browser."
     )
     tokens = MD.parse(text, {})
-    html = render_tokens(tokens, lambda m: (m, True), "/ls", woerterbuch.Linker(glossary))
+    html = render_tokens(
+        tokens, lambda m: (m, True), "/ls", inline_hook=woerterbuch.Linker(glossary)
+    )
     assert html.count('class="woerterbuch-link"') == 1
     assert "<h2" in html and "woerterbuch-link" not in html.split("</h2>")[0]
     assert '<a href="/hilfen">Browser</a>' not in html  # prefixed, untouched otherwise
