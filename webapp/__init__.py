@@ -28,13 +28,14 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     display.init_app(app)
 
-    from . import editor, forms, fragments, search
+    from . import downloads, editor, forms, fragments, search
     from .views import feeds, pages
 
     forms.init_app(app)
     editor.init_app(app)  # the editors' area at /redaktion/
     fragments.init_app(app)
     search.init_app(app)  # the search blueprint and its index, built from the content
+    downloads.init_app(app)  # uploaded documents at /dokumente/<slug>
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
 
