@@ -4,6 +4,7 @@ its headers on two instances sharing one database."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
@@ -102,6 +103,29 @@ def make_zip_bomb() -> bytes:
 
 
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def add_document(app, document_id: int, tagged: bool = False) -> None:
+    """A draft stored directly (for tests of other pages that need one)."""
+    data = make_pdf(tagged)
+    found = identify(data)
+    with app.app_context():
+        db.session.add(
+            DocumentFile(
+                id=document_id,
+                slug=f"dokument-{document_id}",
+                title="Ein Dokument",
+                language="de",
+                mimetype=found.mimetype,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+                findings=found.findings,
+                checked=found.checked,
+                created_by="test",
+            )
+        )
+        db.session.commit()
 
 
 # --- the checks alone ---------------------------------------------------------------------
