@@ -148,6 +148,26 @@ def test_types_are_read_from_the_content_not_the_name():
         assert refused.value.code == code, data[:20]
 
 
+def test_a_pdf_with_javascript_or_a_password_is_refused():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")
+    )
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    with pytest.raises(Refused) as refused:
+        identify(buffer.getvalue())
+    assert refused.value.code == "javascript"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer, encryption=pikepdf.Encryption(owner="geheim", user="geheim"))
+    with pytest.raises(Refused) as refused:
+        identify(buffer.getvalue())
+    assert refused.value.code == "encrypted"
+
+
 def test_odf_and_xlsx_are_recognised():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
