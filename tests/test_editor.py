@@ -17,6 +17,8 @@ from .helpers import soup
 
 #: Values for the variable parts of the editor URLs.
 SAMPLE_VALUES = {"slug": "leichte-sprache", "audit_id": 1, "submission_id": 1, "document_id": 1}
+#: A document catalog (one per content file, webapp/i18n/catalogs.py).
+SAMPLE_VALUES["name"] = "content/seiten/hilfen"
 
 
 def editor_urls(app) -> list[tuple[str, str]]:
@@ -208,6 +210,7 @@ def test_display_controls_on_an_editor_page_apply_and_return_to_it(editor_client
     form = page.find("button", id="anzeige-groesser").find_parent("form")
     data = {i["name"]: i["value"] for i in form.find_all("input", type="hidden")}
     assert data["zurueck"] == "/redaktion/protokoll"
+    data["aktion"] = page.find("button", id="anzeige-groesser")["value"]
     response = editor_client.post(
         form["action"], data=data, headers={"Sec-Fetch-Site": "same-origin"}
     )
