@@ -171,6 +171,23 @@ def print_view_redirect(back: str | None):
     return response
 
 
+def button_states(display: Preferences) -> dict:
+    """The stateful buttons' new state, for display.js to set on the buttons in place: a
+    button swapped out of band would be a new element under the focus, and screen readers read
+    it again before the announcement (Orca: "Größer Druckknopf" first)."""
+    return {
+        "anzeige-groesser": {
+            "disabled": display.at_largest,
+            "limit": gettext("größte Stufe erreicht") if display.at_largest else "",
+        },
+        "anzeige-kleiner": {
+            "disabled": display.at_smallest,
+            "limit": gettext("kleinste Stufe erreicht") if display.at_smallest else "",
+        },
+        "anzeige-kontrast": {"pressed": display.contrast},
+    }
+
+
 @bp.post("/anzeige")
 def change():
     if not is_same_origin():
@@ -191,7 +208,11 @@ def change():
                 message=announcement(before, after, action),
             )
         )
-        detail = {"classes": after.html_classes, "known": ALL_CLASSES}
+        detail = {
+            "classes": after.html_classes,
+            "known": ALL_CLASSES,
+            "buttons": button_states(after),
+        }
         response.headers["HX-Trigger-After-Swap"] = json.dumps({CHANGED_EVENT: detail})
     else:
         target = request.script_root + safe_return_path(request.form.get("zurueck"))

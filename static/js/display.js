@@ -44,8 +44,44 @@
   document.addEventListener("htmx:historyRestore", watchHeader);
 
   // Größer, Kleiner, Kontrast, Standardansicht (htmx)
+  /** A stateful button's new state, set in place (webapp/display.py button_states). */
+  function setButton(id, state) {
+    var button = document.getElementById(id);
+    if (!button) {
+      return;
+    }
+    if ("pressed" in state) {
+      button.setAttribute("aria-pressed", state.pressed ? "true" : "false");
+    }
+    if ("disabled" in state) {
+      if (state.disabled) {
+        button.setAttribute("aria-disabled", "true");
+      } else {
+        button.removeAttribute("aria-disabled");
+      }
+      var limit = button.querySelector(".display-button__limit");
+      if (state.limit) {
+        if (!limit) {
+          limit = document.createElement("span");
+          limit.className = "display-button__limit";
+          button.appendChild(document.createTextNode(" "));
+          button.appendChild(limit);
+        }
+        limit.textContent = "(" + state.limit + ")";
+      } else if (limit) {
+        if (limit.previousSibling && limit.previousSibling.nodeType === 3) {
+          limit.previousSibling.remove();
+        }
+        limit.remove();
+      }
+    }
+  }
+
   document.addEventListener("anzeige-geaendert", function (event) {
     var detail = event.detail || {};
+    Object.keys(detail.buttons || {}).forEach(function (id) {
+      setButton(id, detail.buttons[id]);
+    });
     (detail.known || []).forEach(function (name) {
       root.classList.remove(name);
     });
