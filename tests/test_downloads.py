@@ -102,6 +102,17 @@ def make_zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def encrypted_zip() -> bytes:
+    """A DOCX whose main part claims to be encrypted (zipfile refuses to read it)."""
+    data = bytearray(make_docx())
+    offset = data.index(b"PK\x03\x04", 1)  # the second entry: word/document.xml
+    data[offset + 6] |= 1  # general purpose flag: encrypted
+    central = data.index(b"PK\x01\x02")
+    central = data.index(b"PK\x01\x02", central + 1)
+    data[central + 8] |= 1
+    return bytes(data)
+
+
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
@@ -142,6 +153,7 @@ def test_types_are_read_from_the_content_not_the_name():
         (b"PK\x03\x04 broken zip", "damaged"),
         (make_docx({"word/vbaProject.bin": b"macro"}), "macros"),
         (b"", "empty"),
+        (encrypted_zip(), "damaged"),
     ):
         with pytest.raises(Refused) as refused:
             identify(data)

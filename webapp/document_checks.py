@@ -89,11 +89,16 @@ def identify(data: bytes) -> Identified:
     when it is none of the allowed types."""
     if not data:
         raise Refused("empty")
-    if data.startswith(b"%PDF-"):
-        return _pdf(data)
-    if data.startswith(b"PK\x03\x04"):
-        return Identified(_zip_type(data))
-    return Identified(_csv(data))
+    try:
+        if data.startswith(b"%PDF-"):
+            return _pdf(data)
+        if data.startswith(b"PK\x03\x04"):
+            return Identified(_zip_type(data))
+        return Identified(_csv(data))
+    except Refused:
+        raise
+    except Exception as error:  # noqa: BLE001 - any other failure of a parser: damaged
+        raise Refused("damaged", f"{type(error).__name__}: {error}"[:200]) from error
 
 
 # --- PDF --------------------------------------------------------------------------------
