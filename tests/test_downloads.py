@@ -499,3 +499,16 @@ def test_a_published_document_is_served_by_every_instance_with_its_headers(
     finally:
         dispose_app(first)
         dispose_app(second)
+
+
+def test_pages_render_without_their_documents_when_the_database_is_unavailable(tmp_path):
+    from .conftest import make_app
+
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing/none.sqlite3")  # cannot open
+    client = app.test_client()
+    page = client.get("/sozialberichte/")
+    assert page.status_code == 200
+    assert "/dokumente/" not in page.text
+    assert client.get("/barrierefreiheit").status_code == 200
+    assert client.get("/dokumente/sozialbericht-nrw").status_code == 503
+    dispose_app(app)
