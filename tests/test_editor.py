@@ -16,7 +16,7 @@ from .fixtures_editor import PASSWORD, add_editors, csrf_token, key_of, log_in, 
 from .helpers import soup
 
 #: Values for the variable parts of the editor URLs.
-SAMPLE_VALUES = {"slug": "leichte-sprache", "audit_id": 1, "submission_id": 1}
+SAMPLE_VALUES = {"slug": "leichte-sprache", "audit_id": 1, "submission_id": 1, "document_id": 1}
 #: A document catalog (one per content file, webapp/i18n/catalogs.py).
 SAMPLE_VALUES["name"] = "content/seiten/hilfen"
 
@@ -180,6 +180,9 @@ def test_flask_editor_add_asks_for_the_password_twice_and_stores_a_strong_hash(e
 def test_every_editor_page_is_valid_html_for_a_logged_in_editor(editor_client, editor_app):
     import html5lib
 
+    from .test_downloads import add_document
+
+    add_document(editor_app, document_id=SAMPLE_VALUES["document_id"])
     pages = 0
     for method, url in editor_urls(editor_app):
         if method != "GET":

@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     display.init_app(app)
     mediopunkt.init_app(app)  # every HTML answer: the Mediopunkt for the eye only
 
-    from . import editor, forms, fragments, leichte_sprache, search
+    from . import downloads, editor, forms, fragments, leichte_sprache, search
     from .views import feeds, pages
 
     forms.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     fragments.init_app(app)
     search.init_app(app)  # the search blueprint and its index, built from the content
     leichte_sprache.init_app(app)  # Prüfung and Wörterbuch of Leichte Sprache (issue 17)
+    downloads.init_app(app)  # uploaded documents at /dokumente/<slug>
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
 

@@ -263,6 +263,8 @@ def load_document(path: Path, root: Path) -> Document:
         meta["path"] = base + path.stem
     downloads = []
     for item in meta.get("downloads", []) or []:
+        if "file" not in item:  # a document of the editors' area (webapp/downloads.py)
+            continue
         file_path = root / "downloads" / item["file"]
         if file_path.is_file():  # listed only where the file exists
             mimetype = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"

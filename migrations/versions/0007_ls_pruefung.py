@@ -1,7 +1,7 @@
 """Leichte Sprache: check state per page, marks of the Prüfgruppe, Wörterbuch (issue 17).
 
 Revision ID: 0007_ls_pruefung
-Revises: 0004_editor_roles
+Revises: 0006_downloads
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_ls_pruefung"
-down_revision = "0004_editor_roles"
+down_revision = "0006_downloads"
 branch_labels = None
 depends_on = None
 
