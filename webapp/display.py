@@ -33,7 +33,9 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_date, gettext
+from flask_babel import format_date, gettext, to_user_timezone
+
+from .fragments import wants_fragments
 
 bp = Blueprint("display", __name__)
 
@@ -166,7 +168,7 @@ def change():
         abort(400)
     before = g.display
     after = before.apply(action)
-    if request.headers.get("HX-Request") == "true":
+    if wants_fragments():
         g.display = after
         response = make_response(
             render_template(
@@ -196,9 +198,16 @@ def change():
     return response
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _read_preferences() -> None:
     g.display = Preferences.from_cookie(request.cookies.get(COOKIE))
     g.print_view = request.args.get(PRINT_VIEW_ARG) == "1"
+    # The print view shows the date of printing (in the portal's time zone): part of the page
+    # cache's key, so a cached print view never shows the day it was first rendered.
+    g.print_day = to_user_timezone(_now()).date() if g.print_view else None
     classes = getattr(g, "html_classes", None)
     if classes is None:
         classes = g.html_classes = []
@@ -217,8 +226,8 @@ def _vary_on_cookie(response):
 
 def _display_context() -> dict:
     today = None
-    if getattr(g, "print_view", False):
-        today = format_date(datetime.now(UTC), format="long")
+    if getattr(g, "print_day", None) is not None:
+        today = format_date(g.print_day, format="long")
     return {
         "display": getattr(g, "display", Preferences()),
         "print_view": getattr(g, "print_view", False),

@@ -241,16 +241,24 @@ OFFER_LANGUAGE = BY_CODE["en"]
 OFFER_TEXT = lazy_gettext("Diese Seite gibt es auch auf Englisch.")
 
 
+def offered_language() -> Language | None:
+    """The language offered on this page: English on the German start page when the browser
+    prefers English over German, else ``None``. The page cache's key uses it too."""
+    if current_language() != SOURCE or request.path != "/":
+        return None
+    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
+    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+        return None
+    return OFFER_LANGUAGE
+
+
 def language_offer() -> dict | None:
     """The English version of the start page, offered when the browser prefers English.
 
     The URL alone chooses the language: the offer is a notice with a link, never a redirect,
     and only on the German start page, where the visitor has not picked a language yet.
     """
-    if current_language() != SOURCE or request.path != "/":
-        return None
-    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
-    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+    if offered_language() is None:
         return None
     with force_locale(OFFER_LANGUAGE.code):
         text = str(OFFER_TEXT)
