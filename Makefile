@@ -60,7 +60,7 @@ instance/secret_key:
 
 run: install assets catalogs instance/secret_key
 	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask --app 'webapp:create_app()' db upgrade
-	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn -c deploy/gunicorn.conf.py \
+	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn -c deploy/gunicorn-run.conf.py \
 	  --bind 127.0.0.1:$(PORT) 'webapp:create_app()'
 
 dev: install assets catalogs
