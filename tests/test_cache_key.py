@@ -194,3 +194,21 @@ def test_the_reverse_proxy_key_in_the_docs_covers_everything_the_portal_keys_on(
     assert f"$cookie_{COOKIE}" in key
     assert key.startswith("$scheme$host$request_uri")
     assert re.search(r"proxy_cache_bypass \$cookie_session", docs)
+
+
+def test_a_page_rendered_before_the_catalogs_changed_is_not_stored_after():
+    """gthread workers render in several threads: a page rendered with the old catalogs while
+    another thread reloaded them must not land in the fresh cache."""
+    from webapp.caching import CATALOGS_KEY, EXTENSION_KEY
+    from webapp.i18n import reload_catalogs
+
+    app = make_app()
+    cache = app.extensions[EXTENSION_KEY]
+
+    @app.before_request
+    def _reload_meanwhile():  # runs after the cache lookup, before the view renders
+        reload_catalogs(app)
+        cache.check_generation(app.extensions.get(CATALOGS_KEY), cache.revision)
+
+    app.test_client().get("/en/hilfen")
+    assert len(cache) == 0

@@ -72,6 +72,8 @@ class PageCache:
         self.bytes = 0
         self.catalogs: object = None
         self.revision: object = None
+        #: Counts the drops: a page rendered before a drop is never stored after it (threads).
+        self.generation = 0
         self.lock = threading.Lock()
         self.hits = 0
         self.stores = 0
@@ -85,6 +87,7 @@ class PageCache:
                 self.bytes = 0
                 self.catalogs = catalogs
                 self.revision = revision
+                self.generation += 1
 
     def get(self, key: tuple) -> Entry | None:
         with self.lock:
@@ -94,10 +97,15 @@ class PageCache:
                 self.hits += 1
             return entry
 
-    def put(self, key: tuple, entry: Entry) -> None:
+    def put(self, key: tuple, entry: Entry, generation: int | None = None) -> None:
+        """Store ``entry`` unless it is too big or was rendered before the cache was last
+        dropped (``generation`` as seen at lookup): another thread may have reloaded the
+        catalogs while this page was rendered with the old ones."""
         if entry.size > self.max_bytes // 8:
             return
         with self.lock:
+            if generation is not None and generation != self.generation:
+                return
             old = self.entries.pop(key, None)
             if old is not None:
                 self.bytes -= old.size
@@ -193,6 +201,7 @@ def _lookup():
         return None
     extensions = current_app.extensions
     cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
+    g.page_cache_generation = cache.generation
     g.page_cache_key = key = page_key()
     entry = cache.get(key)
     if entry is None:
@@ -206,7 +215,7 @@ def _store(response: Response) -> Response:
     if key is None or g.get("page_cache_hit") or not storable(response):
         return response
     entry = make_entry(response)
-    current_app.extensions[EXTENSION_KEY].put(key, entry)
+    current_app.extensions[EXTENSION_KEY].put(key, entry, g.get("page_cache_generation"))
     return serve(entry, response)
 
 
