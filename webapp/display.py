@@ -36,6 +36,7 @@ from flask import (
 from flask_babel import format_date, gettext, to_user_timezone
 
 from .fragments import wants_fragments
+from .links import current_query, site_path
 
 bp = Blueprint("display", __name__)
 
@@ -138,8 +139,7 @@ def safe_return_path(value: str | None) -> str:
 
 def current_return_path() -> str:
     """This page's path and query, without the language prefix (the form's ``zurueck``)."""
-    query = request.query_string.decode("latin-1")
-    return request.path + ("?" + query if query else "")
+    return site_path(request.path, current_query())
 
 
 def is_same_origin() -> bool:
@@ -155,7 +155,7 @@ def is_same_origin() -> bool:
 def print_url(absolute: bool = True) -> str:
     """The address of the page as printed, without the print view's parameter."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != PRINT_VIEW_ARG]
-    url = request.script_root + request.path + ("?" + urlencode(args) if args else "")
+    url = site_path(request.path, urlencode(args), prefix=request.script_root)
     return request.host_url.rstrip("/") + url if absolute else url
 
 

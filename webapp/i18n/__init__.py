@@ -27,6 +27,8 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, force_locale, get_domain, get_locale, lazy_gettext
 
+from ..links import current_query, site_path
+
 
 @dataclass(frozen=True)
 class Language:
@@ -212,13 +214,11 @@ def language_links() -> list[dict]:
     current = current_language()
     base = request.script_root.removesuffix(current.prefix) if current.prefix else None
     base = request.script_root if base is None else base
-    here = request.path  # without the language prefix
-    query = request.query_string.decode("latin-1")
+    here = request.path  # without the language prefix, decoded: encoded again by site_path
+    query = current_query()
     links = []
     for lang in LANGUAGES:
-        href = base + lang.prefix + here
-        if query:
-            href += "?" + query
+        href = site_path(here, query, prefix=base + lang.prefix)
         links.append({"language": lang, "href": href, "current": lang == current})
     return links
 

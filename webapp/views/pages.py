@@ -16,6 +16,7 @@ from jinja2_fragments.flask import render_block
 
 from ..content import Document
 from ..fragments import VARIANT_HEADERS, render_page, wants_target
+from ..links import current_query, site_path
 from ..texts import note_untranslated, store
 
 bp = Blueprint("pages", __name__)
@@ -101,8 +102,7 @@ def page(path: str):
     doc = store().get(url_path)
     if doc is None:
         if store().get(url_path + "/"):
-            query = request.query_string.decode("latin-1")
-            target = request.script_root + url_path + "/" + ("?" + query if query else "")
+            target = site_path(url_path + "/", current_query(), prefix=request.script_root)
             return redirect(target, 308)
         abort(404)
     if doc.endpoint:  # served by another view (a form, the search)
