@@ -1,0 +1,101 @@
+"""The deployment files agree with the portal (issue 11, point 7): nginx's body limits are
+the portal's own (``MAX_CONTENT_LENGTH`` for forms, ``EDITOR_UPLOAD_MAX`` for a ``.po``
+upload), and nginx offers only forward-secret ciphers. Read from deploy/nginx.conf.template,
+so these run in ``make test`` without nginx."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_app
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf.template"
+UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def size(value: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)", value.lower()).groups()
+    return int(number) * UNITS[unit]
+
+
+def server_block() -> str:
+    text = TEMPLATE.read_text()
+    return text[text.index("listen ${LISTEN_HTTPS}") :]
+
+
+def body_limits() -> tuple[int, dict[str, int]]:
+    """nginx's ``client_max_body_size`` in ``http`` and per ``location`` of the HTTPS server."""
+    text = TEMPLATE.read_text()
+    outer = size(re.search(r"^    client_max_body_size (\S+);", text, re.M)[1])
+    locations = {}
+    for match in re.finditer(r"location ([^{]+)\{([^}]*)\}", server_block()):
+        found = re.search(r"client_max_body_size (\S+);", match[2])
+        if found:
+            locations[match[1].strip()] = size(found[1])
+    return outer, locations
+
+
+@pytest.fixture(scope="module")
+def config():
+    return make_app().config
+
+
+def test_nginx_takes_exactly_the_bodies_the_portal_takes(config):
+    outer, locations = body_limits()
+    assert outer == config["MAX_CONTENT_LENGTH"], "forms: nginx's limit is the portal's"
+    [(location, upload)] = [(loc, limit) for loc, limit in locations.items() if "hochladen" in loc]
+    assert upload == config["EDITOR_UPLOAD_MAX"], "a .po upload: nginx's limit is the portal's"
+    pattern = re.fullmatch(r"~ (\S+)", location)[1]
+    for path in ("/redaktion/en/hochladen", "/redaktion/leichte-sprache/hochladen"):
+        assert re.search(pattern, path), path
+    assert not re.search(pattern, "/kontakt")
+
+
+def ssl_setting(name: str) -> str:
+    return re.search(rf"^\s*{name} ([^;]+);", server_block(), re.M)[1]
+
+
+def test_nginx_offers_only_forward_secret_aead_ciphers():
+    """Mozilla's "intermediate" set as far as BSI TR-02102-2 recommends it: TLS 1.2 and 1.3,
+    ECDHE (or DHE) key exchange, AES-GCM. OpenSSL expands the list as nginx would."""
+    import subprocess
+
+    assert ssl_setting("ssl_protocols").split() == ["TLSv1.2", "TLSv1.3"]
+    listing = subprocess.run(
+        ["openssl", "ciphers", "-v", "-tls1_2", ssl_setting("ssl_ciphers")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    tls12 = [line.split() for line in listing if " TLSv1.2 " in line]
+    assert tls12, listing
+    for name, _version, kx, au, enc, *_ in tls12:
+        assert kx in ("Kx=ECDH", "Kx=DH"), f"{name}: no forward secrecy"
+        assert au in ("Au=RSA", "Au=ECDSA"), name
+        assert enc.startswith("Enc=AESGCM"), f"{name}: not AES-GCM"
+
+
+@pytest.mark.deploy
+@pytest.mark.xdist_group("deploy")
+def test_nginx_refuses_a_cipher_without_forward_secrecy(deploy_stack):
+    import socket
+    import ssl
+
+    def handshake(ciphers: str) -> str:
+        context = deploy_stack.tls()
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers(ciphers)
+        address = ("127.0.0.1", deploy_stack.https_port)
+        with (
+            socket.create_connection(address, timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as conn,
+        ):
+            return conn.cipher()[0]
+
+    assert handshake("ECDHE+AESGCM").startswith("ECDHE-")
+    for static_rsa in ("AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES128-SHA"):
+        with pytest.raises(ssl.SSLError):
+            handshake(static_rsa)
