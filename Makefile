@@ -53,10 +53,10 @@ translations: $(VENV)/.installed
 	done
 	$(MAKE) --no-print-directory catalogs
 
+# instance/ holds the secret key and the SQLite database: readable by its owner only.
 instance/secret_key:
-	mkdir -p instance
-	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
-	chmod 600 $@
+	umask 077 && mkdir -p instance && chmod 700 instance && \
+	  $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
 run: install assets catalogs instance/secret_key
 	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask --app 'webapp:create_app()' db upgrade

@@ -99,3 +99,45 @@ def test_nginx_refuses_a_cipher_without_forward_secrecy(deploy_stack):
     for static_rsa in ("AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES128-SHA"):
         with pytest.raises(ssl.SSLError):
             handshake(static_rsa)
+
+
+def test_the_sqlite_file_and_the_instance_folder_are_private(tmp_path):
+    """``instance/`` holds the secret key and the database with visitors' messages: neither
+    the folder nor the SQLite file (nor its journal) may be readable by other users."""
+    import os
+    import stat
+    from types import SimpleNamespace
+
+    import sqlalchemy
+
+    from webapp.db import database_url
+
+    old_umask = os.umask(0o022)  # a usual login umask: files 644, folders 755
+    try:
+        instance = tmp_path / "instance"
+        app = SimpleNamespace(config={}, instance_path=str(instance))
+        url = database_url(app)
+        engine = sqlalchemy.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text("create table t (x text)"))
+            conn.execute(sqlalchemy.text("insert into t values ('Nachricht')"))
+        engine.dispose()
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    files = list(instance.iterdir())
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path.name} readable by others"
+    # A folder created earlier with the usual umask is tightened too.
+    instance.chmod(0o755)
+    (instance / "sozialberichte.sqlite3").chmod(0o644)
+    database_url(app)
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    assert stat.S_IMODE((instance / "sozialberichte.sqlite3").stat().st_mode) == 0o600
+
+
+def test_make_run_creates_the_secret_key_and_instance_folder_privately():
+    makefile = (TEMPLATE.parent.parent / "Makefile").read_text()
+    recipe = re.search(r"^instance/secret_key:\n((?:\t.*\n)+)", makefile, re.M)[1]
+    assert "umask 077" in recipe or "-m 700" in recipe, recipe
