@@ -101,3 +101,13 @@ def test_the_link_builder_keeps_a_query_but_cannot_leave_the_site_with_it():
 
     assert site_path("/suche", "q=a+b&x=%C3%A4") == "/suche?q=a+b&x=%C3%A4"
     assert site_path("/suche", 'q=\\"><') == "/suche?q=%5C%22%3E%3C"
+
+
+def test_a_link_with_a_query_keeps_it(app):
+    from webapp.links import href
+
+    with app.test_request_context("/en/hilfen", environ_overrides={"SCRIPT_NAME": "/en"}):
+        assert href("/redaktion/en/eintraege?status=offen&q=a%20b") == (
+            "/en/redaktion/en/eintraege?status=offen&q=a%20b"
+        )
+        assert href("/\\evil.example?x") == "/en/%5Cevil.example?x"

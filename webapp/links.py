@@ -42,8 +42,10 @@ def site_path(path: str, query: str = "", prefix: str = "") -> str:
 
 
 def href(path: str) -> str:
-    """A site path inside the visitor's language (``/kontakt`` → ``/en/kontakt``)."""
-    return site_path(path, prefix=request.script_root)
+    """A site path, optionally with its query (``/kontakt``, ``/suche?q=a``), inside the
+    visitor's language (``/kontakt`` → ``/en/kontakt``)."""
+    path, _, query = path.partition("?")
+    return site_path(path, query, prefix=request.script_root)
 
 
 def current_query() -> str:
