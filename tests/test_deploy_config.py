@@ -141,3 +141,53 @@ def test_make_run_creates_the_secret_key_and_instance_folder_privately():
     makefile = (TEMPLATE.parent.parent / "Makefile").read_text()
     recipe = re.search(r"^instance/secret_key:\n((?:\t.*\n)+)", makefile, re.M)[1]
     assert "umask 077" in recipe or "-m 700" in recipe, recipe
+
+
+@pytest.mark.deploy
+@pytest.mark.xdist_group("deploy")
+def test_through_nginx_an_upper_case_htmx_header_never_serves_a_fragment_as_the_page(
+    deploy_stack,
+):
+    """The audit's finding: 16 of 20 visits to /en/barrierefreiheit got the fragment that
+    ``HX-Request: TRUE`` had put into the page caches of the instances behind nginx."""
+    path = "/en/barrierefreiheit?audit=1"
+    for value in ("TRUE", "True", "tRuE") * 4:
+        fragment = deploy_stack.get(path, HX_Request=value)
+        assert fragment.status == 200 and "<html" not in fragment.text
+        restore = deploy_stack.get(path, HX_Request="true", HX_History_Restore_Request=value)
+        assert "<html" in restore.text
+    visits = [deploy_stack.get(path) for _ in range(20)]
+    assert sum("<html" in visit.text for visit in visits) == 20
+
+
+@pytest.mark.deploy
+@pytest.mark.xdist_group("deploy")
+def test_through_nginx_idle_clients_and_a_long_pause_cost_nothing(deploy_stack):
+    """Production (sync workers behind nginx) holds the same visitors as ``make run``
+    (tests/test_server.py): 12 idle connections, 35 s of silence on a kept-alive
+    connection, then the next click on it answers within 2 s."""
+    import http.client
+    import socket
+    import time
+
+    port = deploy_stack.https_port
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(12)]
+    reader = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=deploy_stack.tls())
+    try:
+        reader.request("GET", "/hilfen")
+        first = reader.getresponse()
+        first.read()
+        assert first.status == 200
+        kept = reader.sock
+        time.sleep(35)
+        started = time.monotonic()
+        reader.request("GET", "/barrierefreiheit")
+        again = reader.getresponse()
+        again.read()
+        took = time.monotonic() - started
+        assert again.status == 200 and took < 2.0, (again.status, took)
+        assert reader.sock is kept, "nginx closed the kept-alive connection during the pause"
+    finally:
+        reader.close()
+        for conn in idle:
+            conn.close()
