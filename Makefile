@@ -110,7 +110,8 @@ lint: install-test
 test: install-test assets catalogs browser postgres lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
+# Load, faults, make run's own server and the deployment behind nginx (marker `deploy`, about
+# five minutes; .ci/run).
 test-deploy: install-test assets catalogs postgres loadtools
 	$(BIN)/pytest -m deploy
 
