@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from webapp.caching import EXTENSION_KEY
+
 from .conftest import make_app
 
 #: Paths of every kind of public page: content, list (with "Weitere … laden"), search,
@@ -62,13 +64,19 @@ def requests(draw):
         ("HX-Boosted", header_value),
         ("Accept-Language", st.sampled_from(["en", "EN-gb", "de-DE,en;q=0.9", "en;q=1,de", "fr"])),
         ("Accept-Encoding", st.sampled_from(["identity", "gzip", "br", "GZIP, BR", "*"])),
+        ("Host", st.sampled_from(["localhost", "LOCALHOST", "localhost:80", "example.org"])),
     ):
         if draw(optional):
             value = draw(values)
             if all(32 <= ord(c) < 127 for c in value):  # what a client can send as a header
                 headers[name] = value
+    cookies = []
     if draw(optional):
-        headers["Cookie"] = "anzeige=" + draw(cookie_value)
+        cookies.append("anzeige=" + draw(cookie_value))
+    if draw(optional):
+        cookies.append(draw(st.sampled_from(["session=x", "SESSION=x", "Anzeige=150-normal"])))
+    if cookies:
+        headers["Cookie"] = "; ".join(draw(st.permutations(cookies)))
     return draw(st.sampled_from(PATHS)), headers
 
 
@@ -102,12 +110,19 @@ def fresh_client():
     return make_app(PAGE_CACHE=False).test_client(use_cookies=False)
 
 
+@pytest.fixture(scope="module")
+def casing_app():
+    return make_app()
+
+
 @pytest.mark.parametrize("value", TRUTH)
 @pytest.mark.parametrize(
     "header", ["HX-Request", "HX-History-Restore-Request", "HX-Request+HX-Target"]
 )
-def test_an_htmx_header_in_any_casing_never_replaces_the_full_page(header, value):
-    client = make_app().test_client(use_cookies=False)
+def test_an_htmx_header_in_any_casing_never_replaces_the_full_page(casing_app, header, value):
+    cache = casing_app.extensions[EXTENSION_KEY]
+    cache.check_generation(None, object())  # an empty cache
+    client = casing_app.test_client(use_cookies=False)
     for path in ("/en/barrierefreiheit", "/aktuelles/", "/suche?q=bericht"):
         if header == "HX-Request+HX-Target":
             target = "suchergebnisse" if path.startswith("/suche") else "liste"
@@ -124,7 +139,7 @@ def test_an_htmx_header_in_any_casing_never_replaces_the_full_page(header, value
 
 
 @settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
