@@ -208,7 +208,9 @@ def test_the_reverse_proxy_key_in_the_docs_covers_everything_the_portal_keys_on(
         assert "$http_" + header.replace("-", "_") in key, header
     assert f"$cookie_{COOKIE}" in key
     assert key.startswith("$scheme$host$request_uri")
-    assert re.search(r"proxy_cache_bypass \$cookie_session", docs)
+    session = make_app().config["SESSION_COOKIE_NAME"]
+    for directive in ("proxy_cache_bypass", "proxy_no_cache"):
+        assert re.search(rf"{directive} \$cookie_{session}\b", docs), directive
 
 
 def test_a_page_rendered_before_the_catalogs_changed_is_not_stored_after():
