@@ -11,6 +11,7 @@ import http.client
 import os
 import secrets
 import shlex
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -82,9 +83,7 @@ class RunServer:
 
     def __exit__(self, *exc):
         bench.stop_process(self.process)
-        for path in sorted(self.dir.rglob("*"), reverse=True):
-            path.unlink() if path.is_file() else path.rmdir()
-        self.dir.rmdir()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def connection(self, timeout: float = 10) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
