@@ -21,6 +21,7 @@ import http.client
 import math
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -188,8 +189,15 @@ class Server:
     """gunicorn with deploy/gunicorn.conf.py on a free port of 127.0.0.1 (``WEB_CONCURRENCY``
     workers from ``env``)."""
 
-    def __init__(self, env: dict, app: str = "webapp:create_app()", pythonpath: str = ""):
+    def __init__(
+        self,
+        env: dict,
+        app: str = "webapp:create_app()",
+        pythonpath: str = "",
+        config: Path = GUNICORN_CONF,
+    ):
         self.port = free_port()
+        self.config = config
         self.env = env
         self.app = app
         self.pythonpath = pythonpath
@@ -198,7 +206,7 @@ class Server:
         self.log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
 
     def start(self) -> Server:
-        command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF)]
+        command = [str(BIN / "gunicorn"), "-c", str(self.config)]
         command += ["--bind", f"127.0.0.1:{self.port}"]
         if self.pythonpath:
             command += ["--pythonpath", self.pythonpath]
@@ -418,6 +426,11 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-requests", type=int, default=100_000)
     parser.add_argument("--output", default=str(ROOT / "docs" / "bench.md"))
+    parser.add_argument(
+        "--config",
+        default=str(GUNICORN_CONF),
+        help="gunicorn settings, e.g. deploy/gunicorn-run.conf.py (make run's gthread workers)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs Debian's wrk (as root)")
@@ -429,8 +442,9 @@ def main(argv=None) -> int:
         WEB_CONCURRENCY=str(args.workers), DATABASE_URL=f"sqlite:///{database}/bench.sqlite3"
     )
     migrate(env)
-    server = Server(env, "bench:bench_app()", str(ROOT / "scripts")).start()
-    bare = Server(env, "bench:bare_app()", str(ROOT / "scripts")).start()
+    config = Path(args.config)
+    server = Server(env, "bench:bench_app()", str(ROOT / "scripts"), config).start()
+    bare = Server(env, "bench:bare_app()", str(ROOT / "scripts"), config).start()
     nginx = None
     try:
         server.wait_ready()
@@ -439,7 +453,7 @@ def main(argv=None) -> int:
         base = f"http://127.0.0.1:{port}"
         nginx = StaticNginx(decode(fetch(port, "/", ACCEPT)), args.workers)
         event = event_path(port)
-        static = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', decode(fetch(port, "/")))
+        static = re.search(r'href="(/static/dist/portal\.[0-9a-f]+\.css)"', decode(fetch(port, "/")))
         static_path = static[1] if static else "/static/dist/portal.css"
         search_path = "/suche?q=Sozialbericht"
         search_status = fetch(port, search_path).status
@@ -614,6 +628,9 @@ class Report:
 
     def markdown(self) -> str:
         full_plain, fragment_plain, full_packed, fragment_packed = self.bodies
+        config = Path(getattr(self.args, "config", GUNICORN_CONF))
+        config_name = config.resolve().relative_to(ROOT) if config.is_absolute() else config
+        worker_kind = runpy.run_path(str(config)).get("worker_class", "sync")
         cpu = "unknown CPU"
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -623,8 +640,9 @@ class Report:
             "# Benchmark",
             "",
             f"Measured by `make bench` on {self.started:%Y-%m-%d} from {self.started:%H:%M} to "
-            f"{self.finished:%H:%M} UTC: gunicorn with `deploy/gunicorn.conf.py` "
-            f"({self.args.workers} sync workers) on 127.0.0.1, {os.cpu_count()} cores ({cpu}), "
+            f"{self.finished:%H:%M} UTC: gunicorn with `{config_name}` "
+            f"({self.args.workers} {worker_kind} workers) on 127.0.0.1, {os.cpu_count()} cores "
+            f"({cpu}), "
             f"wrk 4.1 with 2 threads and {self.args.connections} connections on the same cores, "
             f"`Accept-Encoding: gzip, br`, after a warm-up; {self.args.rounds} rounds of "
             f"{self.args.seconds} s per endpoint, each row is the endpoint's median round "

@@ -1,12 +1,13 @@
 """Render once, serve many: a public page's final bytes, Brotli and gzip included, are built
 once per process and reused for every visitor who would get the same page.
 
-The key (:func:`page_key`) is everything a public page depends on: scheme, host and the full
-URL (language prefix, path, query), the display preference as it is normalised into
-``g.html_classes`` (``webapp/display.py``), ``HX-Request`` / ``HX-History-Restore-Request``
-(whole page or fragments, ``webapp/fragments.py``), ``HX-Target`` (a list's next items, the
-search results alone) and the language the browser prefers (only
-the German start page uses it, for its offer of the English version). Content is loaded once at
+The key (:func:`page_key`) is everything a public page depends on, each value taken from the
+function the rendering itself calls: scheme, host and the full URL (language prefix, path,
+query), the display preference as the views read it (``g.display``, ``g.html_classes``,
+``webapp/display.py``), the print view's date, whole page or fragments and which
+(:func:`webapp.fragments.request_variant`: ``HX-Request``, ``HX-History-Restore-Request``,
+``HX-Target``) and the language offered on the German start page
+(:func:`webapp.i18n.offered_language`). Content is loaded once at
 start-up and never changes at runtime; translations do: when an editor's change bumps the
 catalog revision (``webapp/editor/runtime.py``) or the catalogs are reloaded, the whole cache is
 dropped before the next page is looked up — an editor's change shows at once, never a stale page.
@@ -30,15 +31,24 @@ from flask.globals import _cv_request
 
 from . import compression
 from .config import as_bool
+from .fragments import request_variant
+from .i18n import offered_language
 
 EXTENSION_KEY = "sozialberichte.page_cache"
 CATALOGS_KEY = "sozialberichte.catalogs"  # webapp/i18n: replaced by reload_catalogs()
 REVISION_KEY = "sozialberichte.catalog_revision"  # webapp/editor/runtime.py
 #: Request headers a cached page may vary on: the key covers each of them.
-KEYED_VARY = frozenset({"cookie", "hx-request", "hx-target", "accept-language", "accept-encoding"})
+KEYED_VARY = frozenset(
+    {
+        "cookie",
+        "hx-request",
+        "hx-history-restore-request",
+        "hx-target",
+        "accept-language",
+        "accept-encoding",
+    }
+)
 EXCLUDED_PREFIXES = ("/redaktion/",)
-#: Offered by the German start page (``webapp/i18n.language_offer``).
-OFFER_CODES = ("de", "en")
 #: Browsers revalidate (cheap: a 304 from this cache), so a change shows at once.
 PAGE_CACHE_CONTROL = "no-cache"
 SKIPPED_HEADERS = frozenset({"content-length", "content-encoding", "etag", "date", "set-cookie"})
@@ -62,6 +72,8 @@ class PageCache:
         self.bytes = 0
         self.catalogs: object = None
         self.revision: object = None
+        #: Counts the drops: a page rendered before a drop is never stored after it (threads).
+        self.generation = 0
         self.lock = threading.Lock()
         self.hits = 0
         self.stores = 0
@@ -75,6 +87,7 @@ class PageCache:
                 self.bytes = 0
                 self.catalogs = catalogs
                 self.revision = revision
+                self.generation += 1
 
     def get(self, key: tuple) -> Entry | None:
         with self.lock:
@@ -84,10 +97,15 @@ class PageCache:
                 self.hits += 1
             return entry
 
-    def put(self, key: tuple, entry: Entry) -> None:
+    def put(self, key: tuple, entry: Entry, generation: int | None = None) -> None:
+        """Store ``entry`` unless it is too big or was rendered before the cache was last
+        dropped (``generation`` as seen at lookup): another thread may have reloaded the
+        catalogs while this page was rendered with the old ones."""
         if entry.size > self.max_bytes // 8:
             return
         with self.lock:
+            if generation is not None and generation != self.generation:
+                return
             old = self.entries.pop(key, None)
             if old is not None:
                 self.bytes -= old.size
@@ -103,16 +121,18 @@ class PageCache:
 
 
 def page_key() -> tuple:
-    headers = request.headers
+    """Exactly the values the rendering uses, from the functions the rendering calls — never
+    a second parse of a header (``HX-Request: TRUE`` is an htmx request to the views, so it
+    must be one to the key)."""
     return (
         request.scheme,
         request.host,
         request.script_root + request.full_path,
+        getattr(g, "display", None),  # the display cookie as the views read it
         tuple(getattr(g, "html_classes", ()) or ()),
-        headers.get("HX-Request") == "true",
-        headers.get("HX-History-Restore-Request") == "true",
-        headers.get("HX-Target"),  # the list's "load more", the search's results
-        request.accept_languages.best_match(OFFER_CODES),
+        getattr(g, "print_day", None),  # the print view's date of printing
+        request_variant(),  # whole page or fragments, and which (webapp/fragments.py)
+        offered_language(),  # the German start page's offer of English
     )
 
 
@@ -181,6 +201,7 @@ def _lookup():
         return None
     extensions = current_app.extensions
     cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
+    g.page_cache_generation = cache.generation
     g.page_cache_key = key = page_key()
     entry = cache.get(key)
     if entry is None:
@@ -194,7 +215,7 @@ def _store(response: Response) -> Response:
     if key is None or g.get("page_cache_hit") or not storable(response):
         return response
     entry = make_entry(response)
-    current_app.extensions[EXTENSION_KEY].put(key, entry)
+    current_app.extensions[EXTENSION_KEY].put(key, entry, g.get("page_cache_generation"))
     return serve(entry, response)
 
 

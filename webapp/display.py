@@ -33,7 +33,10 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_date, gettext
+from flask_babel import format_date, gettext, to_user_timezone
+
+from .fragments import wants_fragments
+from .links import current_query, site_path
 
 bp = Blueprint("display", __name__)
 
@@ -136,8 +139,7 @@ def safe_return_path(value: str | None) -> str:
 
 def current_return_path() -> str:
     """This page's path and query, without the language prefix (the form's ``zurueck``)."""
-    query = request.query_string.decode("latin-1")
-    return request.path + ("?" + query if query else "")
+    return site_path(request.path, current_query())
 
 
 def is_same_origin() -> bool:
@@ -153,7 +155,7 @@ def is_same_origin() -> bool:
 def print_url(absolute: bool = True) -> str:
     """The address of the page as printed, without the print view's parameter."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != PRINT_VIEW_ARG]
-    url = request.script_root + request.path + ("?" + urlencode(args) if args else "")
+    url = site_path(request.path, urlencode(args), prefix=request.script_root)
     return request.host_url.rstrip("/") + url if absolute else url
 
 
@@ -166,7 +168,7 @@ def change():
         abort(400)
     before = g.display
     after = before.apply(action)
-    if request.headers.get("HX-Request") == "true":
+    if wants_fragments():
         g.display = after
         response = make_response(
             render_template(
@@ -198,9 +200,16 @@ def change():
     return response
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _read_preferences() -> None:
     g.display = Preferences.from_cookie(request.cookies.get(COOKIE))
     g.print_view = request.args.get(PRINT_VIEW_ARG) == "1"
+    # The print view shows the date of printing (in the portal's time zone): part of the page
+    # cache's key, so a cached print view never shows the day it was first rendered.
+    g.print_day = to_user_timezone(_now()).date() if g.print_view else None
     classes = getattr(g, "html_classes", None)
     if classes is None:
         classes = g.html_classes = []
@@ -219,8 +228,8 @@ def _vary_on_cookie(response):
 
 def _display_context() -> dict:
     today = None
-    if getattr(g, "print_view", False):
-        today = format_date(datetime.now(UTC), format="long")
+    if getattr(g, "print_day", None) is not None:
+        today = format_date(g.print_day, format="long")
     return {
         "display": getattr(g, "display", Preferences()),
         "print_view": getattr(g, "print_view", False),

@@ -15,8 +15,9 @@ same templates (``jinja2_fragments`` block rendering):
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from htmx_flask import Htmx
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -60,10 +61,52 @@ HTMX_CONFIG = {
 }
 
 
+@dataclass(frozen=True)
+class Variant:
+    """What a request asks for beyond its URL: the whole page, or fragments of it.
+
+    ``fragments``: an htmx request (``HX-Request: true`` in any casing, as htmx-flask reads
+    it), but not a history restore (that one needs the whole page). ``target``: the
+    ``HX-Target`` of such a request (a list's "Weitere … laden", the search's results), else
+    ``None`` — a header that decides nothing is not part of the answer.
+    """
+
+    fragments: bool = False
+    target: str | None = None
+
+
+WHOLE_PAGE = Variant()
+_G_KEY = "request_variant"
+
+
+def request_variant() -> Variant:
+    """The one decision "whole page or fragments (and which)" for this request. Every view
+    and the page cache's key (``webapp/caching.py``) call this, never the headers themselves,
+    so a cached answer is always the answer a fresh rendering gives."""
+    variant = g.get(_G_KEY)
+    if variant is None:
+        htmx = getattr(request, "htmx", None)
+        if bool(htmx) and not htmx.history_restore_request:
+            variant = Variant(True, htmx.target)
+        else:
+            variant = WHOLE_PAGE
+        setattr(g, _G_KEY, variant)
+    return variant
+
+
 def wants_fragments() -> bool:
     """An htmx request, but not a history restore (that one needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return request_variant().fragments
+
+
+def wants_target(target: str) -> bool:
+    """An htmx request for the element ``target`` alone (``HX-Target``)."""
+    variant = request_variant()
+    return variant.fragments and variant.target == target
+
+
+#: Request headers :func:`request_variant` reads: every answer varies on them.
+VARIANT_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 
 
 def defines_block(template: str, block: str) -> bool:
@@ -109,7 +152,7 @@ def render_page(template: str, status: int = 200, **context):
         response.headers["HX-Reswap"] = "innerHTML"
     else:
         response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
+    response.vary.update(VARIANT_HEADERS)
     return response
 
 

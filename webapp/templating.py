@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from . import texts
 from .assets import hashed_name
+from .links import href
 
 #: Service bar after "1 Startseite": number (access key), path, label.
 SERVICE_LINKS = (
@@ -27,11 +28,6 @@ SIDEBAR_PATHS = (
     "/barrierefreiheit",
     "/gebaerdensprache",
 )
-
-
-def href(path: str) -> str:
-    """A site path inside the visitor's language (``/kontakt`` → ``/en/kontakt``)."""
-    return request.script_root + path
 
 
 def static_url(filename: str) -> str:

@@ -31,6 +31,8 @@ from flask_babel import Babel, force_locale, get_domain, get_locale, lazy_gettex
 
 from .formatting import SafeFormattingDomain, forget_reports, install_jinja_callables
 
+from ..links import current_query, site_path
+
 
 @dataclass(frozen=True)
 class Language:
@@ -223,13 +225,11 @@ def language_links() -> list[dict]:
     current = current_language()
     base = request.script_root.removesuffix(current.prefix) if current.prefix else None
     base = request.script_root if base is None else base
-    here = request.path  # without the language prefix
-    query = request.query_string.decode("latin-1")
+    here = request.path  # without the language prefix, decoded: encoded again by site_path
+    query = current_query()
     links = []
     for lang in LANGUAGES:
-        href = base + lang.prefix + here
-        if query:
-            href += "?" + query
+        href = site_path(here, query, prefix=base + lang.prefix)
         links.append({"language": lang, "href": href, "current": lang == current})
     return links
 
@@ -252,16 +252,24 @@ OFFER_LANGUAGE = BY_CODE["en"]
 OFFER_TEXT = lazy_gettext("Diese Seite gibt es auch auf Englisch.")
 
 
+def offered_language() -> Language | None:
+    """The language offered on this page: English on the German start page when the browser
+    prefers English over German, else ``None``. The page cache's key uses it too."""
+    if current_language() != SOURCE or request.path != "/":
+        return None
+    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
+    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+        return None
+    return OFFER_LANGUAGE
+
+
 def language_offer() -> dict | None:
     """The English version of the start page, offered when the browser prefers English.
 
     The URL alone chooses the language: the offer is a notice with a link, never a redirect,
     and only on the German start page, where the visitor has not picked a language yet.
     """
-    if current_language() != SOURCE or request.path != "/":
-        return None
-    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
-    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+    if offered_language() is None:
         return None
     with force_locale(OFFER_LANGUAGE.code):
         text = str(OFFER_TEXT)

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from icalendar import Calendar, Event
 
 from ..i18n import LANGUAGES
+from ..links import href, site_path
 from ..texts import ct_plain, document_text, store
 
 bp = Blueprint("feeds", __name__)
 
 
 def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + request.script_root + path
+    return request.host_url.rstrip("/") + href(path)
 
 
 @bp.route("/sitemap.xml")
@@ -26,7 +27,9 @@ def sitemap():
             continue
         entries.append(
             {
-                "alternates": [(lang, root + lang.prefix + doc.path) for lang in LANGUAGES],
+                "alternates": [
+                    (lang, root + site_path(doc.path, prefix=lang.prefix)) for lang in LANGUAGES
+                ],
                 "lastmod": doc.date,
             }
         )
