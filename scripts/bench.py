@@ -453,7 +453,8 @@ def main(argv=None) -> int:
         base = f"http://127.0.0.1:{port}"
         nginx = StaticNginx(decode(fetch(port, "/", ACCEPT)), args.workers)
         event = event_path(port)
-        static = re.search(r'href="(/static/dist/portal\.[0-9a-f]+\.css)"', decode(fetch(port, "/")))
+        start_page = decode(fetch(port, "/"))
+        static = re.search(r'href="(/static/dist/portal\.[0-9a-f]+\.css)"', start_page)
         static_path = static[1] if static else "/static/dist/portal.css"
         search_path = "/suche?q=Sozialbericht"
         search_status = fetch(port, search_path).status

@@ -199,8 +199,13 @@ def test_the_reverse_proxy_key_in_the_docs_covers_everything_the_portal_keys_on(
     from webapp.caching import KEYED_VARY
     from webapp.display import COOKIE
 
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "deploy.md").read_text()
+    root = Path(__file__).resolve().parent.parent
+    docs = (root / "docs" / "deploy.md").read_text()
     key = re.search(r'proxy_cache_key "([^"]+)";', docs)[1]
+    # One key: the documented one is the deployment's (deploy/nginx.conf.template).
+    template = (root / "deploy" / "nginx.conf.template").read_text()
+    assert f'proxy_cache_key "{key}";' in template
+    assert re.search(r"map \$uri \$offer_language \{", template)
     offer_map = re.search(r"map \$(\w+) \$offer_language \{(.*?)\}", docs, re.S)
     assert offer_map[1] == "uri", "the offer depends on the path, not on the query string"
     assert "$offer_language" in key and "$http_accept_language" in offer_map[2]
@@ -211,6 +216,7 @@ def test_the_reverse_proxy_key_in_the_docs_covers_everything_the_portal_keys_on(
     session = make_app().config["SESSION_COOKIE_NAME"]
     for directive in ("proxy_cache_bypass", "proxy_no_cache"):
         assert re.search(rf"{directive} \$cookie_{session}\b", docs), directive
+        assert re.search(rf"{directive} \$cookie_{session}\b", template), directive
 
 
 def test_a_page_rendered_before_the_catalogs_changed_is_not_stored_after():

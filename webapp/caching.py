@@ -33,8 +33,10 @@ from . import compression
 from .config import as_bool
 from .fragments import request_variant
 from .i18n import offered_language
+from .lean import is_html
 
 EXTENSION_KEY = "sozialberichte.page_cache"
+CONTROL_KEY = "sozialberichte.page_cache_control"
 CATALOGS_KEY = "sozialberichte.catalogs"  # webapp/i18n: replaced by reload_catalogs()
 REVISION_KEY = "sozialberichte.catalog_revision"  # webapp/editor/runtime.py
 #: Request headers a cached page may vary on: the key covers each of them.
@@ -44,13 +46,18 @@ KEYED_VARY = frozenset(
         "hx-request",
         "hx-history-restore-request",
         "hx-target",
+        "hx-current-url",
         "accept-language",
         "accept-encoding",
     }
 )
 EXCLUDED_PREFIXES = ("/redaktion/",)
-#: Browsers revalidate (cheap: a 304 from this cache), so a change shows at once.
-PAGE_CACHE_CONTROL = "no-cache"
+#: What a stored page says to caches (``Cache-Control``): browsers revalidate every time
+#: (``max-age=0``: a cheap 304 from this cache, so a change shows at once); a shared cache in
+#: front (nginx, deploy/nginx.conf.template) may keep it for ``s-maxage`` seconds
+#: (``PROXY_CACHE_SECONDS``, default 1). Everything else in HTML is ``PRIVATE_CACHE_CONTROL``.
+PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage={seconds}"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 SKIPPED_HEADERS = frozenset({"content-length", "content-encoding", "etag", "date", "set-cookie"})
 
 
@@ -124,24 +131,26 @@ def page_key() -> tuple:
     """Exactly the values the rendering uses, from the functions the rendering calls — never
     a second parse of a header (``HX-Request: TRUE`` is an htmx request to the views, so it
     must be one to the key)."""
+    req = request._get_current_object()
+    ctx = g._get_current_object()
     return (
-        request.scheme,
-        request.host,
-        request.script_root + request.full_path,
-        getattr(g, "display", None),  # the display cookie as the views read it
-        tuple(getattr(g, "html_classes", ()) or ()),
-        getattr(g, "print_day", None),  # the print view's date of printing
+        req.scheme,
+        req.host,
+        req.script_root + req.full_path,
+        getattr(ctx, "display", None),  # the display cookie as the views read it
+        tuple(getattr(ctx, "html_classes", ()) or ()),
+        getattr(ctx, "print_day", None),  # the print view's date of printing
         request_variant(),  # whole page or fragments, and which (webapp/fragments.py)
         offered_language(),  # the German start page's offer of English
     )
 
 
-def lookup_allowed() -> bool:
+def lookup_allowed(req, config) -> bool:
     return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(EXCLUDED_PREFIXES)
-        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
-        and "Authorization" not in request.headers
+        req.method in ("GET", "HEAD")
+        and not req.path.startswith(EXCLUDED_PREFIXES)
+        and config["SESSION_COOKIE_NAME"] not in req.cookies
+        and "HTTP_AUTHORIZATION" not in req.environ
     )
 
 
@@ -171,8 +180,8 @@ def storable(response: Response) -> bool:
 def make_entry(response: Response) -> Entry:
     body = response.get_data()
     variants = compression.encode_all(body)
-    if PAGE_CACHE_CONTROL and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = current_app.extensions[CONTROL_KEY]
     if len(variants) > 1:
         response.vary.add("Accept-Encoding")
     headers = tuple(
@@ -190,29 +199,41 @@ def serve(entry: Entry, response: Response | None = None) -> Response:
         response = Response(headers=entry.headers)  # its Vary names Accept-Encoding already
     encoding = compression.apply(response, entry.variants, vary=not stored)
     response.set_etag(entry.etag if encoding == "identity" else f"{entry.etag}-{encoding}")
-    if "If-None-Match" in request.headers:
+    if "HTTP_IF_NONE_MATCH" in request.environ:
         return response.make_conditional(request)
     return response
 
 
 def _lookup():
-    cache: PageCache | None = current_app.extensions.get(EXTENSION_KEY)
-    if cache is None or not lookup_allowed():
+    app = current_app._get_current_object()
+    extensions = app.extensions
+    cache: PageCache | None = extensions.get(EXTENSION_KEY)
+    req = request._get_current_object()
+    if cache is None or not lookup_allowed(req, app.config):
         return None
-    extensions = current_app.extensions
+    if getattr(app.view_functions.get(req.endpoint), "page_cache", True) is False:
+        return None
+    ctx = g._get_current_object()
     cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
-    g.page_cache_generation = cache.generation
-    g.page_cache_key = key = page_key()
+    ctx.page_cache_generation = cache.generation
+    ctx.page_cache_key = key = page_key()
     entry = cache.get(key)
     if entry is None:
         return None
-    g.page_cache_hit = True
+    # Final: every after_request hook has set its headers when the page was stored, and the
+    # request carries no session (webapp/lean.py skips the hooks for it).
+    ctx.page_cache_hit = True
     return serve(entry)
 
 
 def _store(response: Response) -> Response:
+    if g.get("page_cache_hit"):
+        return response
     key = g.pop("page_cache_key", None)
-    if key is None or g.get("page_cache_hit") or not storable(response):
+    if key is None or not storable(response):
+        # Per visitor (a session, a form's token, an error): never in a shared cache.
+        if "Cache-Control" not in response.headers and is_html(response):
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
     entry = make_entry(response)
     current_app.extensions[EXTENSION_KEY].put(key, entry, g.get("page_cache_generation"))
@@ -224,6 +245,8 @@ def init_app(app: Flask) -> None:
     (display, i18n) and after :func:`webapp.compression.init_app`."""
     if app.debug or not as_bool(app.config.get("PAGE_CACHE", True)):
         return
+    seconds = int(app.config.get("PROXY_CACHE_SECONDS", 1))
+    app.extensions[CONTROL_KEY] = PAGE_CACHE_CONTROL.format(seconds=seconds)
     app.extensions[EXTENSION_KEY] = PageCache(
         int(app.config.get("PAGE_CACHE_ENTRIES", 2048)),
         int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024)),

@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from flask import (
@@ -36,6 +37,7 @@ from flask import (
 from flask_babel import format_date, gettext, to_user_timezone
 
 from .fragments import wants_fragments
+from .lean import add_vary, is_html
 from .links import current_query, site_path
 
 bp = Blueprint("display", __name__)
@@ -204,25 +206,39 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=64)
+def _preferences(value: str | None) -> tuple[Preferences, tuple[str, ...]]:
+    """The preference and its classes per cookie value, parsed once (there are ten valid
+    values; anything else is the default)."""
+    preferences = Preferences.from_cookie(value)
+    return preferences, tuple(preferences.html_classes)
+
+
 def _read_preferences() -> None:
-    g.display = Preferences.from_cookie(request.cookies.get(COOKIE))
-    g.print_view = request.args.get(PRINT_VIEW_ARG) == "1"
+    req = request._get_current_object()
+    ctx = g._get_current_object()
+    display, display_classes = _preferences(req.cookies.get(COOKIE))
+    ctx.display = display
+    # Only a request with a query string can ask for the print view (no parse otherwise).
+    ctx.print_view = bool(req.environ.get("QUERY_STRING")) and (req.args.get(PRINT_VIEW_ARG) == "1")
     # The print view shows the date of printing (in the portal's time zone): part of the page
     # cache's key, so a cached print view never shows the day it was first rendered.
-    g.print_day = to_user_timezone(_now()).date() if g.print_view else None
-    classes = getattr(g, "html_classes", None)
+    ctx.print_day = to_user_timezone(_now()).date() if ctx.print_view else None
+    if not display_classes:
+        return
+    classes = getattr(ctx, "html_classes", None)
     if classes is None:
-        classes = g.html_classes = []
+        classes = ctx.html_classes = []
     if isinstance(classes, set):
-        classes.update(g.display.html_classes)
+        classes.update(display_classes)
     else:
-        classes.extend(g.display.html_classes)
+        classes.extend(display_classes)
 
 
 def _vary_on_cookie(response):
     """Pages differ by the display cookie: shared caches must keep them apart."""
-    if response.mimetype == "text/html":
-        response.vary.add("Cookie")
+    if is_html(response):
+        add_vary(response, "Cookie")
     return response
 
 

@@ -67,6 +67,15 @@ def breadcrumb_for(path: str) -> list[dict]:
     return trail
 
 
+def nav_current_for(path: str, crumbs: list[dict] | None = None) -> str:
+    """The page the navigation marks for ``path``: the page itself, or its nearest ancestor
+    document when it is none (a list's entry, a search)."""
+    if texts.store().get(path) is not None:
+        return path
+    crumbs = breadcrumb_for(path) if crumbs is None else crumbs
+    return crumbs[-1]["path"] if crumbs else path
+
+
 def today() -> datetime.date:
     """Today in Germany: events before it are shown as past (badge on the event page)."""
     return datetime.datetime.now(ZoneInfo("Europe/Berlin")).date()
@@ -90,11 +99,8 @@ def init_app(app: Flask) -> None:
     def _layout_context():
         path = request.path
         store = texts.store()
-        doc = store.get(path)
-        nav_current = path
         crumbs = breadcrumb_for(path)
-        if doc is None and len(crumbs) > 0:
-            nav_current = crumbs[-1]["path"]
+        nav_current = nav_current_for(path, crumbs)
         return {
             "content": store,
             "current_path": path,

@@ -23,15 +23,17 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_domain, get_locale, lazy_gettext
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
-from .formatting import SafeFormattingDomain, forget_reports, install_jinja_callables
-
+from ..lean import add_vary
 from ..links import current_query, site_path
+from .formatting import SafeFormattingDomain, forget_reports, install_jinja_callables
 
 
 @dataclass(frozen=True)
@@ -257,8 +259,22 @@ def offered_language() -> Language | None:
     prefers English over German, else ``None``. The page cache's key uses it too."""
     if current_language() != SOURCE or request.path != "/":
         return None
-    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
-    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+    return offered_language_for(request)
+
+
+def offered_language_for(req) -> Language | None:
+    """The offer the German start page makes to the browser of ``req``."""
+    return _offer_for(req.headers.get("Accept-Language"))
+
+
+_HREFLANGS = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
+
+
+@lru_cache(maxsize=256)
+def _offer_for(accept_language: str | None) -> Language | None:
+    """Per ``Accept-Language`` value, parsed once: what ``request.accept_languages`` gives."""
+    accept = parse_accept_header(accept_language, LanguageAccept)
+    if accept.best_match(_HREFLANGS) != OFFER_LANGUAGE.hreflang:
         return None
     return OFFER_LANGUAGE
 
@@ -307,8 +323,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _vary_on_offer(response):
-        if current_language() == SOURCE and request.path == "/":
-            response.vary.add("Accept-Language")
+        if request.path == "/" and current_language() == SOURCE:
+            add_vary(response, "Accept-Language")
         return response
 
     @app.context_processor

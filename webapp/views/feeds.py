@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from icalendar import Calendar, Event
 
 from ..i18n import LANGUAGES
+from ..lean import not_cached
 from ..links import href, site_path
 from ..texts import ct_plain, document_text, store
 
@@ -94,10 +104,20 @@ def robots():
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
+READY_KEY = "sozialberichte.ready"
+
+
 @bp.route("/healthz")
+@not_cached
 def healthz():
-    # The app can serve when its content is loaded and a template renders.
-    ok = bool(store().documents) and url_for("pages.page", path="")
+    # The app can serve when its content is loaded and its URLs build. Content is loaded once
+    # and never changes at runtime: once ready, a process stays ready (no check per request).
+    extensions = current_app.extensions
+    ok = extensions.get(READY_KEY)
+    if not ok:
+        ok = extensions[READY_KEY] = bool(store().documents) and bool(
+            url_for("pages.page", path="")
+        )
     return Response(
         "ok\n" if ok else "not ready\n", status=200 if ok else 503, mimetype="text/plain"
     )
