@@ -24,10 +24,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, g, request
 from flask.globals import _cv_request
+from werkzeug.datastructures import Headers
+from werkzeug.http import quote_etag
 
 from . import compression
 from .config import as_bool
@@ -67,6 +69,9 @@ class Entry:
     variants: dict[str, bytes]
     etag: str
     size: int
+    #: Per encoding: every header of the answer (ETag, Content-Encoding and -Length included),
+    #: built once, so a hit copies a list instead of building its headers one by one.
+    prepared: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
 
 
 class PageCache:
@@ -188,7 +193,27 @@ def make_entry(response: Response) -> Entry:
         (name, value) for name, value in response.headers if name.lower() not in SKIPPED_HEADERS
     )
     digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-    return Entry(headers, variants, digest, sum(len(v) for v in variants.values()))
+    prepared = {}
+    for encoding, data in variants.items():
+        extra = [("Content-Length", str(len(data)))]
+        if encoding != "identity":
+            extra.append(("Content-Encoding", encoding))
+        tag = digest if encoding == "identity" else f"{digest}-{encoding}"
+        extra.append(("ETag", quote_etag(tag)))
+        prepared[encoding] = headers + tuple(extra)
+    return Entry(headers, variants, digest, sum(len(v) for v in variants.values()), prepared)
+
+
+def serve_hit(entry: Entry) -> Response:
+    """The stored answer in the accepted encoding (:func:`serve` with headers built once)."""
+    encoding = compression.choose(entry.variants)
+    headers = Headers()
+    headers._list = list(entry.prepared[encoding])  # a copy: the answer may change its own
+    response = Response(headers=headers)
+    response.response = [entry.variants[encoding]]
+    if "HTTP_IF_NONE_MATCH" in request.environ:
+        return response.make_conditional(request)
+    return response
 
 
 def serve(entry: Entry, response: Response | None = None) -> Response:
@@ -209,9 +234,9 @@ def _lookup():
     extensions = app.extensions
     cache: PageCache | None = extensions.get(EXTENSION_KEY)
     req = request._get_current_object()
-    if cache is None or not lookup_allowed(req, app.config):
+    if cache is None or getattr(app.view_functions.get(req.endpoint), "page_cache", True) is False:
         return None
-    if getattr(app.view_functions.get(req.endpoint), "page_cache", True) is False:
+    if not lookup_allowed(req, app.config):
         return None
     ctx = g._get_current_object()
     cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
@@ -223,7 +248,7 @@ def _lookup():
     # Final: every after_request hook has set its headers when the page was stored, and the
     # request carries no session (webapp/lean.py skips the hooks for it).
     ctx.page_cache_hit = True
-    return serve(entry)
+    return serve_hit(entry)
 
 
 def _store(response: Response) -> Response:
@@ -232,7 +257,7 @@ def _store(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
     if key is None or not storable(response):
         # Per visitor (a session, a form's token, an error): never in a shared cache.
-        if "Cache-Control" not in response.headers and is_html(response):
+        if is_html(response) and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
     entry = make_entry(response)

@@ -217,7 +217,8 @@ def _preferences(value: str | None) -> tuple[Preferences, tuple[str, ...]]:
 def _read_preferences() -> None:
     req = request._get_current_object()
     ctx = g._get_current_object()
-    display, display_classes = _preferences(req.cookies.get(COOKIE))
+    cookie = req.cookies.get(COOKIE) if "HTTP_COOKIE" in req.environ else None
+    display, display_classes = _preferences(cookie)
     ctx.display = display
     # Only a request with a query string can ask for the print view (no parse otherwise).
     ctx.print_view = bool(req.environ.get("QUERY_STRING")) and (req.args.get(PRINT_VIEW_ARG) == "1")

@@ -113,9 +113,19 @@ class SessionInterface(SecureCookieSessionInterface):
         signing serializer is built for it (a tenth of a request in the profile). Editors'
         sessions are rows in the database keyed by a value in this cookie
         (``webapp/editor/auth.py``): with the cookie, Flask's own code reads it."""
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and (
+            "HTTP_COOKIE" not in request.environ  # no header to parse at all
+            or not request.cookies.get(self.get_cookie_name(app))
+        ):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        """Nothing to do for a session nobody looked at (Flask's own code works out the
+        cookie's name, domain, path and flags first)."""
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (bool(request) and request.is_secure)
