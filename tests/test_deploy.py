@@ -45,7 +45,7 @@ def test_plain_http_is_redirected_to_https(stack):
 
 def test_static_files_have_hashed_names_and_are_cached_for_a_year(stack):
     page = stack.get("/").text
-    stylesheet = re.search(r'href="(/static/css/portal\.[0-9a-f]{10}\.css)"', page)[1]
+    stylesheet = re.search(r'href="(/static/(?:css|dist)/portal\.[0-9a-f]{10}\.css)"', page)[1]
     first = stack.get(stylesheet, Accept_Encoding="gzip")
     assert first.status == 200
     assert first.headers["Cache-Control"] == "public, max-age=31536000, immutable"
