@@ -31,6 +31,19 @@ PATHS = [
     "/hilfen?druck=1",
 ]
 TARGETS = ["liste", "suchergebnisse", "inhalt", "LISTE", ""]
+#: The page the browser shows (issue 15.6: it decides the out-of-band parts of a fragment).
+CURRENT_URLS = [
+    "http://localhost/",
+    "http://localhost/hilfen",
+    "http://localhost/impressum",
+    "http://LOCALHOST/kontakt?x=1",
+    "http://localhost/en/hilfen",
+    "http://localhost/leichte-sprache/",
+    "http://example.org/hilfen",
+    "/aktuelles/",
+    "http://localhost/aktuelles/save-the-date-sozialplanung",
+    "nicht einmal eine URL",
+]
 TRUE_CASINGS = ["true", "TRUE", "True", "tRuE", "true ", " true", "1", "yes", "false", "FALSE", ""]
 TRUTH = ["true", "TRUE", "True", "tRUE", "truE"]
 
@@ -62,6 +75,7 @@ def requests(draw):
         ("HX-History-Restore-Request", header_value),
         ("HX-Target", st.sampled_from(TARGETS) | st.text(max_size=5)),
         ("HX-Boosted", header_value),
+        ("HX-Current-URL", st.sampled_from(CURRENT_URLS) | st.text(max_size=12)),
         ("Accept-Language", st.sampled_from(["en", "EN-gb", "de-DE,en;q=0.9", "en;q=1,de", "fr"])),
         ("Accept-Encoding", st.sampled_from(["identity", "gzip", "br", "GZIP, BR", "*"])),
         ("Host", st.sampled_from(["localhost", "LOCALHOST", "localhost:80", "example.org"])),
