@@ -154,7 +154,10 @@ def lookup_allowed(req, config) -> bool:
     return (
         req.method in ("GET", "HEAD")
         and not req.path.startswith(EXCLUDED_PREFIXES)
-        and config["SESSION_COOKIE_NAME"] not in req.cookies
+        and (
+            "HTTP_COOKIE" not in req.environ  # no cookie header to parse at all
+            or config["SESSION_COOKIE_NAME"] not in req.cookies
+        )
         and "HTTP_AUTHORIZATION" not in req.environ
     )
 
