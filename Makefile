@@ -81,14 +81,14 @@ translations: $(VENV)/.installed
 split-catalogs: $(VENV)/.installed
 	$(BIN)/python -m webapp.i18n.catalogs split
 
+# instance/ holds the secret key and the SQLite database: readable by its owner only.
 instance/secret_key:
-	mkdir -p instance
-	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
-	chmod 600 $@
+	umask 077 && mkdir -p instance && chmod 700 instance && \
+	  $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
 run: install assets catalogs instance/secret_key
 	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask --app 'webapp:create_app()' db upgrade
-	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn -c deploy/gunicorn.conf.py \
+	SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn -c deploy/gunicorn-run.conf.py \
 	  --bind 127.0.0.1:$(PORT) 'webapp:create_app()'
 
 dev: install assets catalogs
@@ -175,7 +175,8 @@ lint: install-test
 test: install-test assets catalogs browser checkers postgres lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
+# Load, faults, make run's own server and the deployment behind nginx (marker `deploy`, about
+# five minutes; .ci/run).
 test-deploy: install-test assets catalogs postgres loadtools
 	$(BIN)/pytest -m deploy
 

@@ -24,9 +24,18 @@ limit_request_field_size = 8190
 # Each worker loads the app itself (no database connection is shared across a fork); a start-up
 # error, e.g. a missing SECRET_KEY, makes the workers fail to boot and gunicorn exit.
 preload_app = False
-# The number of trusted proxies in front (X-Forwarded-For/-Proto) is the app's PROXY_FIX
-# setting (SOZIALBERICHTE_PROXY_FIX); gunicorn itself trusts only loopback.
-forwarded_allow_ips = "127.0.0.1,::1"
+# X-Forwarded-* count only when SOZIALBERICHTE_PROXY_FIX says a proxy is in front: the app's
+# ProxyFix then reads them (client address, scheme, host). Without a proxy gunicorn trusts no
+# one either, so a forged "X-Forwarded-Proto: https" never fakes HTTPS (HSTS, cookies). With
+# one, gunicorn trusts the proxy's addresses (FORWARDED_ALLOW_IPS, default loopback).
+proxies = int(os.environ.get("SOZIALBERICHTE_PROXY_FIX", "0") or 0)
+if proxies > 0:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+else:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
+del proxies
 accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")

@@ -21,6 +21,7 @@ import http.client
 import math
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -42,6 +43,7 @@ HX = {"HX-Request": "true"}
 
 BARE = "bare Flask (anchor)"
 NGINX_FILE = "nginx, start page as a file (limit)"
+DEPLOYED_PAGE = "through nginx (TLS, micro-cache): start page"
 
 #: The targets of issues 8 and 15; ratios are to bare Flask under the same gunicorn settings.
 RATIO_HEALTHZ = 0.90
@@ -141,6 +143,52 @@ class StaticNginx:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class DeployedNginx:
+    """The documented deployment's nginx: ``deploy/nginx.conf.template`` as it is (TLS with a
+    throw-away certificate, the page micro-cache), both upstreams the benchmark's portal."""
+
+    def __init__(self, upstream_port: int):
+        self.root = Path(tempfile.mkdtemp(prefix="bench-deploy-"))
+        os.chmod(self.root, 0o755)  # noqa: S103 - nginx's workers use its cache directories
+        certificate, key = self.root / "cert.pem", self.root / "key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+            + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        self.port = free_port()
+        values = {
+            "RUNTIME_DIR": str(self.root),
+            "SERVER_NAME": f"127.0.0.1:{self.port}",
+            "LISTEN_HTTP": f"127.0.0.1:{free_port()}",
+            "LISTEN_HTTPS": f"127.0.0.1:{self.port}",
+            "CERTIFICATE": str(certificate),
+            "CERTIFICATE_KEY": str(key),
+            "UPSTREAM_A": f"127.0.0.1:{upstream_port}",
+            "UPSTREAM_B": f"127.0.0.1:{upstream_port}",
+        }
+        text = (ROOT / "deploy" / "nginx.conf.template").read_text()
+        for name, value in values.items():
+            text = text.replace("${" + name + "}", value)
+        conf = self.root / "nginx.conf"
+        conf.write_text(text)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        subprocess.run([nginx, "-c", str(conf), "-p", str(self.root)], check=True, timeout=30)
+        self.base = f"https://127.0.0.1:{self.port}"
+        time.sleep(0.5)
+
+    def stop(self) -> None:
+        pid_file = self.root / "nginx.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGQUIT)
+            deadline = time.monotonic() + 10
+            while pid_file.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 # -- the server ---------------------------------------------------------------------------
 
 
@@ -188,8 +236,15 @@ class Server:
     """gunicorn with deploy/gunicorn.conf.py on a free port of 127.0.0.1 (``WEB_CONCURRENCY``
     workers from ``env``)."""
 
-    def __init__(self, env: dict, app: str = "webapp:create_app()", pythonpath: str = ""):
+    def __init__(
+        self,
+        env: dict,
+        app: str = "webapp:create_app()",
+        pythonpath: str = "",
+        config: Path = GUNICORN_CONF,
+    ):
         self.port = free_port()
+        self.config = config
         self.env = env
         self.app = app
         self.pythonpath = pythonpath
@@ -198,7 +253,7 @@ class Server:
         self.log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
 
     def start(self) -> Server:
-        command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF)]
+        command = [str(BIN / "gunicorn"), "-c", str(self.config)]
         command += ["--bind", f"127.0.0.1:{self.port}"]
         if self.pythonpath:
             command += ["--pythonpath", self.pythonpath]
@@ -425,6 +480,11 @@ def main(argv=None) -> int:
         metavar="N",
         help="only the scale run (issue 14): N and 4N news items (scripts/scale_bench.py)",
     )
+    parser.add_argument(
+        "--config",
+        default=str(GUNICORN_CONF),
+        help="gunicorn settings, e.g. deploy/gunicorn-run.conf.py (make run's gthread workers)",
+    )
     args = parser.parse_args(argv)
     if args.scale:  # the scale run: figures for N and 4N, printed (see docs/bench.md)
         sys.path.insert(0, str(ROOT / "scripts"))
@@ -441,22 +501,27 @@ def main(argv=None) -> int:
         WEB_CONCURRENCY=str(args.workers), DATABASE_URL=f"sqlite:///{database}/bench.sqlite3"
     )
     migrate(env)
-    server = Server(env, "bench:bench_app()", str(ROOT / "scripts")).start()
-    bare = Server(env, "bench:bare_app()", str(ROOT / "scripts")).start()
-    nginx = None
+    config = Path(args.config)
+    server = Server(env, "bench:bench_app()", str(ROOT / "scripts"), config).start()
+    bare = Server(env, "bench:bare_app()", str(ROOT / "scripts"), config).start()
+    nginx = deployed = None
     try:
         server.wait_ready()
         bare.wait_ready()
         port = server.port
         base = f"http://127.0.0.1:{port}"
         nginx = StaticNginx(decode(fetch(port, "/", ACCEPT)), args.workers)
+        deployed = DeployedNginx(port)
         event = event_path(port)
-        static = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', decode(fetch(port, "/")))
+        start_page = decode(fetch(port, "/"))
+        static = re.search(r'href="(/static/dist/portal\.[0-9a-f]+\.css)"', start_page)
         static_path = static[1] if static else "/static/dist/portal.css"
         search_path = "/suche?q=Sozialbericht"
         search_status = fetch(port, search_path).status
         full = fetch(port, event, ACCEPT)
-        fragment = fetch(port, event, {**ACCEPT, **HX})
+        # As htmx sends it: a click in the list of events, the page the browser shows.
+        hx = {**HX, "HX-Current-URL": f"http://127.0.0.1:{port}/veranstaltungen/"}
+        fragment = fetch(port, event, {**ACCEPT, **hx})
         fragment_differs = fragment.body != full.body
         bare_base = f"http://127.0.0.1:{bare.port}"
         nginx_base = f"http://127.0.0.1:{nginx.port}"
@@ -467,9 +532,11 @@ def main(argv=None) -> int:
             ("portal: /healthz", base, "/healthz", {}),
             ("start page", base, "/", {}),
             ("event page", base, event, {}),
-            ("htmx fragment (event page)", base, event, HX),
+            ("htmx fragment (event page)", base, event, hx),
             ("search", base, search_path, {}),
             ("static file (CSS)", base, static_path, {}),
+            (DEPLOYED_PAGE, deployed.base, "/", {}),
+            ("through nginx: htmx fragment", deployed.base, event, hx),
         ]
         # Warm up every worker's caches (a page is rendered once per worker).
         for _, host, path, headers in endpoints:
@@ -513,6 +580,8 @@ def main(argv=None) -> int:
         bare.stop()
         if nginx is not None:
             nginx.stop()
+        if deployed is not None:
+            deployed.stop()
         shutil.rmtree(database, ignore_errors=True)
     finished = dt.datetime.now(dt.UTC)
     load_after = os.getloadavg()
@@ -586,6 +655,14 @@ class Report:
         ):
             ratio = r[name].requests_per_s / self.floor
             rows.append((f"{name} ≥ {target:.0%} of bare Flask", f"{ratio:.1%}", ratio >= target))
+        share = r[DEPLOYED_PAGE].requests_per_s / r[NGINX_FILE].requests_per_s
+        rows.append(
+            (
+                "start page through nginx (TLS, micro-cache) ≥ 80% of nginx serving a file",
+                f"{share:.1%}",
+                share >= 0.80,
+            )
+        )
         rows.append(
             (
                 "first load ≤ 45 KB compressed (HTML + CSS + JS incl. htmx)",
@@ -630,6 +707,9 @@ class Report:
 
     def markdown(self) -> str:
         full_plain, fragment_plain, full_packed, fragment_packed = self.bodies
+        config = Path(getattr(self.args, "config", GUNICORN_CONF))
+        config_name = config.resolve().relative_to(ROOT) if config.is_absolute() else config
+        worker_kind = runpy.run_path(str(config)).get("worker_class", "sync")
         cpu = "unknown CPU"
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -639,8 +719,9 @@ class Report:
             "# Benchmark",
             "",
             f"Measured by `make bench` on {self.started:%Y-%m-%d} from {self.started:%H:%M} to "
-            f"{self.finished:%H:%M} UTC: gunicorn with `deploy/gunicorn.conf.py` "
-            f"({self.args.workers} sync workers) on 127.0.0.1, {os.cpu_count()} cores ({cpu}), "
+            f"{self.finished:%H:%M} UTC: gunicorn with `{config_name}` "
+            f"({self.args.workers} {worker_kind} workers) on 127.0.0.1, {os.cpu_count()} cores "
+            f"({cpu}), "
             f"wrk 4.1 with 2 threads and {self.args.connections} connections on the same cores, "
             f"`Accept-Encoding: gzip, br`, after a warm-up; {self.args.rounds} rounds of "
             f"{self.args.seconds} s per endpoint, each row is the endpoint's median round "

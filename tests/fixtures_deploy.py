@@ -117,6 +117,23 @@ class Stack:
     def get(self, path: str, **headers) -> Reply:
         return self.request("GET", path, {k.replace("_", "-"): v for k, v in headers.items()})
 
+    def direct(self, path: str, headers: dict | None = None, instance: int = 0) -> Reply:
+        """``path`` from one instance itself, with the headers nginx adds (as nginx sends it)."""
+        forwarded = {
+            "Host": "127.0.0.1",
+            "X-Forwarded-For": "127.0.0.1",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "127.0.0.1",
+            "X-Forwarded-Port": str(self.https_port),
+        }
+        conn = http.client.HTTPConnection("127.0.0.1", self.instances[instance].port, timeout=10)
+        try:
+            conn.request("GET", path, headers={**(headers or {}), **forwarded})
+            response = conn.getresponse()
+            return Reply(response.status, response.headers, response.read())
+        finally:
+            conn.close()
+
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
     certificate, key = directory / "cert.pem", directory / "key.pem"

@@ -53,13 +53,29 @@ def test_pages_have_an_etag_and_answer_304(cache_app):
     client = cache_app.test_client()
     first = client.get("/veranstaltungen/")
     etag = first.headers["ETag"]
-    assert first.headers["Cache-Control"] == "no-cache"  # revalidate: changes show at once
+    # Browsers revalidate (changes show at once); a shared cache may keep it one second.
+    assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=1"
     for name in ("HX-Request", "Cookie", "Accept-Encoding"):
         assert name in first.headers["Vary"]
     again = client.get("/veranstaltungen/", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     other = client.get("/veranstaltungen/", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200
+
+
+def test_only_pages_the_same_for_everyone_are_shareable(cache_app):
+    """The portal tells a proxy what it may share (issue 15.3): a stored page is public, a
+    404 and a page for a visitor with a session are private, a form is no-store."""
+    client = cache_app.test_client(use_cookies=False)
+    assert client.get("/hilfen").headers["Cache-Control"].startswith("public, ")
+    assert client.get("/gibt-es-nicht").headers["Cache-Control"] == "private, no-cache"
+    with_session = client.get("/hilfen", headers={"Cookie": "session=x"})
+    assert with_session.headers["Cache-Control"] == "private, no-cache"
+    assert client.get("/kontakt").headers["Cache-Control"] == "no-store"
+    assert "public" not in client.get("/redaktion/anmelden").headers["Cache-Control"]
+    fragment = client.get("/hilfen", headers={"HX-Request": "true"})
+    assert fragment.headers["Cache-Control"].startswith("public, ")
+    assert "HX-Current-URL" in fragment.headers["Vary"]
 
 
 def test_compressed_variants_are_the_same_page(cache_app):

@@ -27,8 +27,10 @@ def test_htmx_request_gets_only_the_changed_fragments(client):
     assert page.find("h1").get_text() == "Hilfen zur Bedienung"
     # Breadcrumb and current-item marking come out of band.
     oob = {tag["id"]: tag for tag in page.select("[data-hx-swap-oob]")}
-    assert {"breadcrumb", "hauptnavigation-liste", "servicenavigation-liste"} <= set(oob)
-    assert {"fusszeile-liste", "sprachwahl"} <= set(oob)
+    assert {"breadcrumb", "servicenavigation-liste", "sprachwahl", "druckinfo"} <= set(oob)
+    # From the start page to "Hilfen": the main navigation marks "Startseite" on neither
+    # (it is in the service bar), the footer marks neither: both stay as they are.
+    assert "fusszeile-liste" not in oob
     assert oob["breadcrumb"].select_one("[aria-current=page]").get_text() == "Hilfen"
     current = oob["servicenavigation-liste"].select("[aria-current]")
     assert [a.get_text() for a in current] == ["Hilfen"]
@@ -36,6 +38,42 @@ def test_htmx_request_gets_only_the_changed_fragments(client):
     switch = [a["href"] for a in oob["sprachwahl"].select("a")]
     assert switch == ["/hilfen", "/leichte-sprache/hilfen", "/en/hilfen"]
     assert oob["druckinfo"]["data-address"].endswith("/hilfen")
+
+
+@pytest.mark.parametrize(
+    ("shown", "target"),
+    [
+        ("/", "/hilfen"),
+        ("/hilfen", "/impressum"),
+        ("/impressum", "/datenschutz"),
+        ("/aktuelles/", "/aktuelles/save-the-date-sozialplanung"),
+        ("/aktuelles/save-the-date-sozialplanung", "/veranstaltungen/"),
+        ("/en/hilfen", "/en/kontakt"),
+        ("/veranstaltungen/", "/"),
+    ],
+)
+def test_out_of_band_parts_are_sent_when_their_marks_change(client, shown, target):
+    """Issue 15.6: only the out-of-band lists whose current-page marks differ between the page
+    the browser shows (HX-Current-URL) and the new one; applied to the page shown, the result
+    has exactly the marks of the full new page."""
+    current = soup(client.get(shown).data)
+    headers = {**HX, "HX-Current-URL": "http://localhost" + shown}
+    fragment = soup(client.get(target, headers=headers).data)
+    full = soup(client.get(target).data)
+    sent = {tag["id"]: tag for tag in fragment.select("[data-hx-swap-oob]")}
+    for list_id in ("hauptnavigation-liste", "servicenavigation-liste", "fusszeile-liste"):
+        after = sent.get(list_id) or current.find(id=list_id)
+        marks = [(a["href"], a["aria-current"]) for a in after.select("[aria-current]")]
+        expected = full.find(id=list_id).select("[aria-current]")
+        expected = [(a["href"], a["aria-current"]) for a in expected]
+        assert marks == expected, (list_id, shown, target)
+    # Without a usable HX-Current-URL every part is sent.
+    for url in (None, "http://elsewhere.example/hilfen", "http://localhost/en/hilfen"):
+        unknown = {**HX, "HX-Current-URL": url} if url else {"HX-Request": "true"}
+        if url and url.startswith("http://localhost/en") and target.startswith("/en/"):
+            continue
+        every = soup(client.get(target, headers=unknown).data).select("[data-hx-swap-oob]")
+        assert {"hauptnavigation-liste", "fusszeile-liste"} <= {t["id"] for t in every}
 
 
 def test_fragments_stay_in_the_visitors_language(client):

@@ -9,10 +9,11 @@ from flask import Flask
 from . import config as default_config
 from . import db, display, errors, i18n, mediopunkt, templating
 from .content import ContentStore
+from .lean import PortalFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = PortalFlask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_mapping(default_config.DEFAULTS)
     app.config.from_mapping(default_config.from_environment())
     if config:

@@ -19,6 +19,7 @@ from flask import Flask, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
 from . import compression
+from .lean import not_cached
 
 EXTENSION_KEY = "sozialberichte.assets"
 HASH_LENGTH = 10
@@ -118,4 +119,4 @@ def serve_static(filename: str) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = StaticAssets(app.static_folder, debug=app.debug)
-    app.view_functions["static"] = serve_static
+    app.view_functions["static"] = not_cached(serve_static)

@@ -1,12 +1,13 @@
 """Render once, serve many: a public page's final bytes, Brotli and gzip included, are built
 once per process and reused for every visitor who would get the same page.
 
-The key (:func:`page_key`) is everything a public page depends on: scheme, host and the full
-URL (language prefix, path, query), the display preference as it is normalised into
-``g.html_classes`` (``webapp/display.py``), ``HX-Request`` / ``HX-History-Restore-Request``
-(whole page or fragments, ``webapp/fragments.py``), ``HX-Target`` (a list's next items, the
-search results alone) and the language the browser prefers (only
-the German start page uses it, for its offer of the English version). Content is loaded once at
+The key (:func:`page_key`) is everything a public page depends on, each value taken from the
+function the rendering itself calls: scheme, host and the full URL (language prefix, path,
+query), the display preference as the views read it (``g.display``, ``g.html_classes``,
+``webapp/display.py``), the print view's date, whole page or fragments and which
+(:func:`webapp.fragments.request_variant`: ``HX-Request``, ``HX-History-Restore-Request``,
+``HX-Target``) and the language offered on the German start page
+(:func:`webapp.i18n.offered_language`). Content is loaded once at
 start-up and never changes at runtime; translations do: when an editor's change bumps the
 catalog revision (``webapp/editor/runtime.py``) or the catalogs are reloaded, the whole cache is
 dropped before the next page is looked up — an editor's change shows at once, never a stale page.
@@ -23,24 +24,42 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, g, request
 from flask.globals import _cv_request
+from werkzeug.datastructures import Headers
+from werkzeug.http import quote_etag
 
 from . import compression
 from .config import as_bool
+from .fragments import request_variant
+from .i18n import offered_language
+from .lean import is_html
 
 EXTENSION_KEY = "sozialberichte.page_cache"
+CONTROL_KEY = "sozialberichte.page_cache_control"
 CATALOGS_KEY = "sozialberichte.catalogs"  # webapp/i18n: replaced by reload_catalogs()
 REVISION_KEY = "sozialberichte.catalog_revision"  # webapp/editor/runtime.py
 #: Request headers a cached page may vary on: the key covers each of them.
-KEYED_VARY = frozenset({"cookie", "hx-request", "hx-target", "accept-language", "accept-encoding"})
+KEYED_VARY = frozenset(
+    {
+        "cookie",
+        "hx-request",
+        "hx-history-restore-request",
+        "hx-target",
+        "hx-current-url",
+        "accept-language",
+        "accept-encoding",
+    }
+)
 EXCLUDED_PREFIXES = ("/redaktion/",)
-#: Offered by the German start page (``webapp/i18n.language_offer``).
-OFFER_CODES = ("de", "en")
-#: Browsers revalidate (cheap: a 304 from this cache), so a change shows at once.
-PAGE_CACHE_CONTROL = "no-cache"
+#: What a stored page says to caches (``Cache-Control``): browsers revalidate every time
+#: (``max-age=0``: a cheap 304 from this cache, so a change shows at once); a shared cache in
+#: front (nginx, deploy/nginx.conf.template) may keep it for ``s-maxage`` seconds
+#: (``PROXY_CACHE_SECONDS``, default 1). Everything else in HTML is ``PRIVATE_CACHE_CONTROL``.
+PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage={seconds}"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 SKIPPED_HEADERS = frozenset({"content-length", "content-encoding", "etag", "date", "set-cookie"})
 
 
@@ -50,6 +69,9 @@ class Entry:
     variants: dict[str, bytes]
     etag: str
     size: int
+    #: Per encoding: every header of the answer (ETag, Content-Encoding and -Length included),
+    #: built once, so a hit copies a list instead of building its headers one by one.
+    prepared: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
 
 
 class PageCache:
@@ -62,6 +84,8 @@ class PageCache:
         self.bytes = 0
         self.catalogs: object = None
         self.revision: object = None
+        #: Counts the drops: a page rendered before a drop is never stored after it (threads).
+        self.generation = 0
         self.lock = threading.Lock()
         self.hits = 0
         self.stores = 0
@@ -75,6 +99,7 @@ class PageCache:
                 self.bytes = 0
                 self.catalogs = catalogs
                 self.revision = revision
+                self.generation += 1
 
     def get(self, key: tuple) -> Entry | None:
         with self.lock:
@@ -84,10 +109,15 @@ class PageCache:
                 self.hits += 1
             return entry
 
-    def put(self, key: tuple, entry: Entry) -> None:
+    def put(self, key: tuple, entry: Entry, generation: int | None = None) -> None:
+        """Store ``entry`` unless it is too big or was rendered before the cache was last
+        dropped (``generation`` as seen at lookup): another thread may have reloaded the
+        catalogs while this page was rendered with the old ones."""
         if entry.size > self.max_bytes // 8:
             return
         with self.lock:
+            if generation is not None and generation != self.generation:
+                return
             old = self.entries.pop(key, None)
             if old is not None:
                 self.bytes -= old.size
@@ -103,25 +133,32 @@ class PageCache:
 
 
 def page_key() -> tuple:
-    headers = request.headers
+    """Exactly the values the rendering uses, from the functions the rendering calls — never
+    a second parse of a header (``HX-Request: TRUE`` is an htmx request to the views, so it
+    must be one to the key)."""
+    req = request._get_current_object()
+    ctx = g._get_current_object()
     return (
-        request.scheme,
-        request.host,
-        request.script_root + request.full_path,
-        tuple(getattr(g, "html_classes", ()) or ()),
-        headers.get("HX-Request") == "true",
-        headers.get("HX-History-Restore-Request") == "true",
-        headers.get("HX-Target"),  # the list's "load more", the search's results
-        request.accept_languages.best_match(OFFER_CODES),
+        req.scheme,
+        req.host,
+        req.script_root + req.full_path,
+        getattr(ctx, "display", None),  # the display cookie as the views read it
+        tuple(getattr(ctx, "html_classes", ()) or ()),
+        getattr(ctx, "print_day", None),  # the print view's date of printing
+        request_variant(),  # whole page or fragments, and which (webapp/fragments.py)
+        offered_language(),  # the German start page's offer of English
     )
 
 
-def lookup_allowed() -> bool:
+def lookup_allowed(req, config) -> bool:
     return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(EXCLUDED_PREFIXES)
-        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
-        and "Authorization" not in request.headers
+        req.method in ("GET", "HEAD")
+        and not req.path.startswith(EXCLUDED_PREFIXES)
+        and (
+            "HTTP_COOKIE" not in req.environ  # no cookie header to parse at all
+            or config["SESSION_COOKIE_NAME"] not in req.cookies
+        )
+        and "HTTP_AUTHORIZATION" not in req.environ
     )
 
 
@@ -151,15 +188,35 @@ def storable(response: Response) -> bool:
 def make_entry(response: Response) -> Entry:
     body = response.get_data()
     variants = compression.encode_all(body)
-    if PAGE_CACHE_CONTROL and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = current_app.extensions[CONTROL_KEY]
     if len(variants) > 1:
         response.vary.add("Accept-Encoding")
     headers = tuple(
         (name, value) for name, value in response.headers if name.lower() not in SKIPPED_HEADERS
     )
     digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-    return Entry(headers, variants, digest, sum(len(v) for v in variants.values()))
+    prepared = {}
+    for encoding, data in variants.items():
+        extra = [("Content-Length", str(len(data)))]
+        if encoding != "identity":
+            extra.append(("Content-Encoding", encoding))
+        tag = digest if encoding == "identity" else f"{digest}-{encoding}"
+        extra.append(("ETag", quote_etag(tag)))
+        prepared[encoding] = headers + tuple(extra)
+    return Entry(headers, variants, digest, sum(len(v) for v in variants.values()), prepared)
+
+
+def serve_hit(entry: Entry) -> Response:
+    """The stored answer in the accepted encoding (:func:`serve` with headers built once)."""
+    encoding = compression.choose(entry.variants)
+    headers = Headers()
+    headers._list = list(entry.prepared[encoding])  # a copy: the answer may change its own
+    response = Response(headers=headers)
+    response.response = [entry.variants[encoding]]
+    if "HTTP_IF_NONE_MATCH" in request.environ:
+        return response.make_conditional(request)
+    return response
 
 
 def serve(entry: Entry, response: Response | None = None) -> Response:
@@ -170,31 +227,44 @@ def serve(entry: Entry, response: Response | None = None) -> Response:
         response = Response(headers=entry.headers)  # its Vary names Accept-Encoding already
     encoding = compression.apply(response, entry.variants, vary=not stored)
     response.set_etag(entry.etag if encoding == "identity" else f"{entry.etag}-{encoding}")
-    if "If-None-Match" in request.headers:
+    if "HTTP_IF_NONE_MATCH" in request.environ:
         return response.make_conditional(request)
     return response
 
 
 def _lookup():
-    cache: PageCache | None = current_app.extensions.get(EXTENSION_KEY)
-    if cache is None or not lookup_allowed():
+    app = current_app._get_current_object()
+    extensions = app.extensions
+    cache: PageCache | None = extensions.get(EXTENSION_KEY)
+    req = request._get_current_object()
+    if cache is None or getattr(app.view_functions.get(req.endpoint), "page_cache", True) is False:
         return None
-    extensions = current_app.extensions
+    if not lookup_allowed(req, app.config):
+        return None
+    ctx = g._get_current_object()
     cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
-    g.page_cache_key = key = page_key()
+    ctx.page_cache_generation = cache.generation
+    ctx.page_cache_key = key = page_key()
     entry = cache.get(key)
     if entry is None:
         return None
-    g.page_cache_hit = True
-    return serve(entry)
+    # Final: every after_request hook has set its headers when the page was stored, and the
+    # request carries no session (webapp/lean.py skips the hooks for it).
+    ctx.page_cache_hit = True
+    return serve_hit(entry)
 
 
 def _store(response: Response) -> Response:
+    if g.get("page_cache_hit"):
+        return response
     key = g.pop("page_cache_key", None)
-    if key is None or g.get("page_cache_hit") or not storable(response):
+    if key is None or not storable(response):
+        # Per visitor (a session, a form's token, an error): never in a shared cache.
+        if is_html(response) and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
     entry = make_entry(response)
-    current_app.extensions[EXTENSION_KEY].put(key, entry)
+    current_app.extensions[EXTENSION_KEY].put(key, entry, g.get("page_cache_generation"))
     return serve(entry, response)
 
 
@@ -203,6 +273,8 @@ def init_app(app: Flask) -> None:
     (display, i18n) and after :func:`webapp.compression.init_app`."""
     if app.debug or not as_bool(app.config.get("PAGE_CACHE", True)):
         return
+    seconds = int(app.config.get("PROXY_CACHE_SECONDS", 1))
+    app.extensions[CONTROL_KEY] = PAGE_CACHE_CONTROL.format(seconds=seconds)
     app.extensions[EXTENSION_KEY] = PageCache(
         int(app.config.get("PAGE_CACHE_ENTRIES", 2048)),
         int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024)),

@@ -8,9 +8,11 @@ level (:func:`init_app`).
 from __future__ import annotations
 
 import gzip
+from functools import lru_cache
 
 import brotli
 from flask import Flask, Response, request
+from werkzeug.http import parse_accept_header
 
 #: Media types worth compressing (images and downloads are compressed already).
 COMPRESSIBLE = frozenset(
@@ -51,9 +53,15 @@ def encode_all(body: bytes, best: bool = True) -> dict[str, bytes]:
 
 def choose(variants: dict[str, bytes]) -> str:
     """The best encoding of ``variants`` that the request accepts."""
-    accept = request.accept_encodings
+    return _choose(request.headers.get("Accept-Encoding"), tuple(variants))
+
+
+@lru_cache(maxsize=256)
+def _choose(accept_encoding: str | None, available: tuple[str, ...]) -> str:
+    """Per ``Accept-Encoding`` value, parsed once (browsers send a handful of values)."""
+    accept = parse_accept_header(accept_encoding)  # what request.accept_encodings does
     for name in ENCODINGS:
-        if name in variants and accept.quality(name) > 0:
+        if name in available and accept.quality(name) > 0:
             return name
     return "identity"
 
@@ -71,12 +79,16 @@ def apply(response: Response, variants: dict[str, bytes], vary: bool = True) -> 
 
 
 def compressible(response: Response) -> bool:
+    if response.direct_passthrough or response.is_streamed:
+        return False
+    # Cheapest first: most small answers (/healthz, redirects, 304) stop here.
+    length = response.calculate_content_length()
+    if length is not None and length < MIN_SIZE:
+        return False
     return (
-        response.mimetype in COMPRESSIBLE
-        and 200 <= response.status_code < 300
+        200 <= response.status_code < 300
         and response.status_code != 204
-        and not response.direct_passthrough
-        and not response.is_streamed
+        and response.mimetype in COMPRESSIBLE
         and "Content-Encoding" not in response.headers
         and "accept-encoding" not in response.vary  # negotiated already (static, cached page)
     )

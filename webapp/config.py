@@ -19,6 +19,9 @@ DEFAULTS = {
     "PROXY_FIX": 0,
     # A 5,000-character message of 4-byte characters is about 60 KB URL-encoded.
     "MAX_CONTENT_LENGTH": 128 * 1024,
+    # An editor's .po upload (webapp/editor/views.py). nginx's client_max_body_size is the
+    # same as these two (deploy/nginx.conf.template).
+    "EDITOR_UPLOAD_MAX": 4 * 1024 * 1024,
 }
 
 

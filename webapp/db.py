@@ -29,8 +29,22 @@ def database_url(app: Flask) -> str:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
-    os.makedirs(app.instance_path, exist_ok=True)
-    return "sqlite:///" + os.path.join(app.instance_path, "sozialberichte.sqlite3")
+    path = os.path.join(app.instance_path, "sozialberichte.sqlite3")
+    private_sqlite_file(path)
+    return "sqlite:///" + path
+
+
+def private_sqlite_file(path: str) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only, whatever the umask:
+    it holds visitors' messages (SQLite gives its journal the same mode). A folder or file
+    created earlier with a wider mode is tightened, when it is ours."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for name, mode in ((folder, 0o700), (path, 0o600)):
+        info = os.stat(name)
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(name, mode)
 
 
 def init_app(app: Flask) -> None:

@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import (
@@ -34,9 +35,12 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import gettext
+from flask_babel import gettext, to_user_timezone
 
+from .fragments import wants_fragments
 from .i18n import format_date
+from .lean import add_vary, is_html
+from .links import current_query, site_path
 
 bp = Blueprint("display", __name__)
 
@@ -141,8 +145,7 @@ def safe_return_path(value: str | None) -> str:
 
 def current_return_path() -> str:
     """This page's path and query, without the language prefix (the form's ``zurueck``)."""
-    query = request.query_string.decode("latin-1")
-    return request.path + ("?" + query if query else "")
+    return site_path(request.path, current_query())
 
 
 def is_same_origin() -> bool:
@@ -158,7 +161,7 @@ def is_same_origin() -> bool:
 def print_url(absolute: bool = True) -> str:
     """The address of the page as printed, without the print view's parameter."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != PRINT_VIEW_ARG]
-    url = request.script_root + request.path + ("?" + urlencode(args) if args else "")
+    url = site_path(request.path, urlencode(args), prefix=request.script_root)
     return request.host_url.rstrip("/") + url if absolute else url
 
 
@@ -201,7 +204,7 @@ def change():
         abort(400)
     before = g.display
     after = before.apply(action)
-    if request.headers.get("HX-Request") == "true":
+    if wants_fragments():
         g.display = after
         response = make_response(
             render_template(
@@ -237,29 +240,51 @@ def change():
     return response
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@lru_cache(maxsize=64)
+def _preferences(value: str | None) -> tuple[Preferences, tuple[str, ...]]:
+    """The preference and its classes per cookie value, parsed once (there are ten valid
+    values; anything else is the default)."""
+    preferences = Preferences.from_cookie(value)
+    return preferences, tuple(preferences.html_classes)
+
+
 def _read_preferences() -> None:
-    g.display = Preferences.from_cookie(request.cookies.get(COOKIE))
-    g.print_view = request.args.get(PRINT_VIEW_ARG) == "1"
-    classes = getattr(g, "html_classes", None)
+    req = request._get_current_object()
+    ctx = g._get_current_object()
+    cookie = req.cookies.get(COOKIE) if "HTTP_COOKIE" in req.environ else None
+    display, display_classes = _preferences(cookie)
+    ctx.display = display
+    # Only a request with a query string can ask for the print view (no parse otherwise).
+    ctx.print_view = bool(req.environ.get("QUERY_STRING")) and (req.args.get(PRINT_VIEW_ARG) == "1")
+    # The print view shows the date of printing (in the portal's time zone): part of the page
+    # cache's key, so a cached print view never shows the day it was first rendered.
+    ctx.print_day = to_user_timezone(_now()).date() if ctx.print_view else None
+    if not display_classes:
+        return
+    classes = getattr(ctx, "html_classes", None)
     if classes is None:
-        classes = g.html_classes = []
+        classes = ctx.html_classes = []
     if isinstance(classes, set):
-        classes.update(g.display.html_classes)
+        classes.update(display_classes)
     else:
-        classes.extend(g.display.html_classes)
+        classes.extend(display_classes)
 
 
 def _vary_on_cookie(response):
     """Pages differ by the display cookie: shared caches must keep them apart."""
-    if response.mimetype == "text/html":
-        response.vary.add("Cookie")
+    if is_html(response):
+        add_vary(response, "Cookie")
     return response
 
 
 def _display_context() -> dict:
     today = None
-    if getattr(g, "print_view", False):
-        today = format_date(datetime.now(UTC), format="long")
+    if getattr(g, "print_day", None) is not None:
+        today = format_date(g.print_day, format="long")
     return {
         "display": getattr(g, "display", Preferences()),
         "print_view": getattr(g, "print_view", False),

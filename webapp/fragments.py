@@ -15,25 +15,62 @@ same templates (``jinja2_fragments`` block rendering):
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from htmx_flask import Htmx
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
+from .lean import add_vary
+
 LAYOUT = "layouts/base.html"
 #: The element that in-place navigation fills with a page's block ``main``.
 MAIN_TARGET = "#inhalt"
-#: Partials (template, block) re-rendered out of band after every in-place navigation: each
-#: block's root element has an ``id`` and ``data-hx-swap-oob`` when ``oob`` is set.
+#: Partials (template, block, mark) re-rendered out of band after an in-place navigation: each
+#: block's root element has an ``id`` and ``data-hx-swap-oob`` when ``oob`` is set. ``mark``: the
+#: field of :class:`Marks` the block shows; it is sent only when that field differs between
+#: the page the browser shows (``HX-Current-URL``) and the new one. ``None``: the block
+#: depends on the page's address itself (links, title) and is always sent.
 OOB_BLOCKS = [
-    ("partials/main_nav.html", "main_nav_list"),
-    ("partials/service_bar.html", "service_list"),
-    ("partials/footer.html", "footer_list"),
-    ("partials/language_switch.html", "language_switch"),
-    ("partials/language_offer.html", "language_offer"),
-    ("partials/print_info.html", "print_info"),
+    ("partials/main_nav.html", "main_nav_list", "main_nav"),
+    ("partials/service_bar.html", "service_list", "service"),
+    ("partials/footer.html", "footer_list", "footer"),
+    ("partials/language_switch.html", "language_switch", None),
+    ("partials/language_offer.html", "language_offer", "offer"),
+    ("partials/print_info.html", "print_info", None),
 ]
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The current-page marks of the layout's lists for one page: what the out-of-band
+    blocks show that depends on the page (computed as the templates compute it)."""
+
+    main_nav: tuple[tuple[str, str], ...]  # (path, aria-current value) in the main navigation
+    service: str | None  # the service bar's current item ("/" or a SERVICE_LINKS path)
+    footer: str | None  # the footer's current item
+    offer: bool  # the English offer of the German start page shown
+
+
+def marks_for(path: str, offer: bool) -> Marks:
+    """The marks the layout's templates render for ``path`` (without language prefix)."""
+    from .templating import FOOTER_PATHS, SERVICE_LINKS, nav_current_for
+    from .texts import store
+
+    content = store()
+    nav_current = nav_current_for(path)
+    main_nav = []
+    for doc in content.navigation():  # as partials/main_nav.html marks them
+        if doc.path == nav_current:
+            main_nav.append((doc.path, "page"))
+        elif nav_current and doc.path != "/" and nav_current.startswith(doc.path):
+            main_nav.append((doc.path, "true"))
+    service_paths = {"/", *(link_path for _, link_path, _ in SERVICE_LINKS)}
+    footer = path if path in FOOTER_PATHS and content.get(path) is not None else None
+    return Marks(tuple(main_nav), path if path in service_paths else None, footer, offer)
+
 
 #: htmx settings (``<meta name="htmx-config">``): no eval, no injected styles (a strict CSP
 #: works), history restored from the server (nothing kept in sessionStorage), a 404 (and a
@@ -60,10 +97,108 @@ HTMX_CONFIG = {
 }
 
 
+@dataclass(frozen=True)
+class Variant:
+    """What a request asks for beyond its URL: the whole page, or fragments of it.
+
+    ``fragments``: an htmx request (``HX-Request: true`` in any casing, as htmx-flask reads
+    it), but not a history restore (that one needs the whole page). ``target``: the
+    ``HX-Target`` of such a request (a list's "Weitere … laden", the search's results), else
+    ``None`` — a header that decides nothing is not part of the answer. ``previous``: the
+    marks of the page the browser shows (from ``HX-Current-URL``), which decide the
+    out-of-band blocks sent; ``None`` when unknown (then all are sent).
+    """
+
+    fragments: bool = False
+    target: str | None = None
+    previous: Marks | None = None
+
+
+WHOLE_PAGE = Variant()
+_G_KEY = "request_variant"
+#: Set in the WSGI environ for a fragment request: its answer is inserted into a page and is
+#: never a document itself, so the document-only headers are left out (webapp/security.py).
+FRAGMENT_ENVIRON_KEY = "sozialberichte.fragment"
+_MARKS_KEY = "sozialberichte.previous_marks"
+
+
+def request_variant() -> Variant:
+    """The one decision "whole page or fragments (and which)" for this request. Every view
+    and the page cache's key (``webapp/caching.py``) call this, never the headers themselves,
+    so a cached answer is always the answer a fresh rendering gives."""
+    ctx = g._get_current_object()
+    variant = getattr(ctx, _G_KEY, None)
+    if variant is None:
+        # The headers as htmx-flask's ``request.htmx`` reads them (``HX-Request: true`` in any
+        # casing), from the environ directly: four header look-ups were a tenth of a request.
+        environ = request.environ
+        if _is_true(environ.get("HTTP_HX_REQUEST")) and not _is_true(
+            environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST")
+        ):
+            variant = Variant(
+                True,
+                environ.get("HTTP_HX_TARGET"),
+                previous_marks(environ.get("HTTP_HX_CURRENT_URL")),
+            )
+            environ[FRAGMENT_ENVIRON_KEY] = True  # webapp/security.py: fewer headers
+        else:
+            variant = WHOLE_PAGE
+        setattr(ctx, _G_KEY, variant)
+    return variant
+
+
+def _is_true(value: str | None) -> bool:
+    """htmx-flask's reading of a boolean header: ``true`` in any casing."""
+    return value is not None and value.lower() == "true"
+
+
+def previous_marks(current_url: str | None) -> Marks | None:
+    """The marks of the page at ``current_url`` (``HX-Current-URL``), when it is a page of
+    this site in the request's language; else ``None``."""
+    from .i18n import BY_PREFIX, offered_language_for
+
+    if not current_url or len(current_url) > 2048:
+        return None
+    try:
+        parts = urlsplit(current_url)
+    except ValueError:
+        return None
+    if parts.netloc and parts.netloc.lower() != request.host.lower():
+        return None
+    path = unquote(parts.path) or "/"
+    root = request.script_root
+    if root:
+        if path != root and not path.startswith(root + "/"):
+            return None
+        path = path[len(root) :] or "/"
+    elif any(path == prefix or path.startswith(prefix + "/") for prefix in BY_PREFIX):
+        return None  # another language: every block is sent
+    offer = not root and path == "/" and offered_language_for(request) is not None
+    cache = current_app.extensions.setdefault(_MARKS_KEY, {})
+    key = (path, offer)
+    marks = cache.get(key)
+    if marks is None:
+        if len(cache) >= 4096:  # the header is the visitor's: bounded
+            cache.clear()
+        marks = cache[key] = marks_for(path, offer)
+    return marks
+
+
 def wants_fragments() -> bool:
     """An htmx request, but not a history restore (that one needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return request_variant().fragments
+
+
+def wants_target(target: str) -> bool:
+    """An htmx request for the element ``target`` alone (``HX-Target``)."""
+    variant = request_variant()
+    return variant.fragments and variant.target == target
+
+
+#: Request headers :func:`request_variant` reads: every answer varies on them, a fragment
+#: also on the page the browser shows.
+VARIANT_HEADERS = ("HX-Request", "HX-History-Restore-Request")
+FRAGMENT_VARY = (*VARIANT_HEADERS, "HX-Current-URL")
 
 
 def defines_block(template: str, block: str) -> bool:
@@ -82,12 +217,24 @@ def title_tag(template: str, **context) -> Markup:
     return Markup("<title>%s%s</title>") % (title, Markup(suffix))  # noqa: S704 - rendered
 
 
+def current_marks() -> Marks:
+    from .i18n import offered_language
+
+    return marks_for(request.path, offered_language() is not None)
+
+
 def oob_parts(template: str, **context) -> list[str]:
-    """The breadcrumb (the page's own block, if it has one) and :data:`OOB_BLOCKS`."""
+    """The breadcrumb (the page's own block, if it has one) and :data:`OOB_BLOCKS` — of
+    those with a mark, only the ones whose mark differs from the page the browser shows."""
     context = {**context, "oob": True, "page_title": page_title(template, **context)}
     crumb_source = template if defines_block(template, "breadcrumb") else LAYOUT
     parts = [render_block(crumb_source, "breadcrumb", **context)]
-    parts += [render_block(name, block, **context) for name, block in OOB_BLOCKS]
+    previous = request_variant().previous
+    now = current_marks() if previous is not None else None
+    for name, block, mark in OOB_BLOCKS:
+        if mark is not None and now is not None and getattr(now, mark) == getattr(previous, mark):
+            continue  # unchanged on the page the browser shows
+        parts.append(render_block(name, block, **context))
     return parts
 
 
@@ -107,9 +254,10 @@ def render_page(template: str, status: int = 200, **context):
         response = make_response(page_fragments(template, **context), status)
         response.headers["HX-Retarget"] = MAIN_TARGET
         response.headers["HX-Reswap"] = "innerHTML"
+        add_vary(response, *FRAGMENT_VARY)
     else:
         response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
+        add_vary(response, *VARIANT_HEADERS)
     return response
 
 

@@ -56,6 +56,20 @@ HEADERS = (
     ("X-Frame-Options", "DENY"),
 )
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+#: A fragment (htmx) is inserted into a page that has these already and is never a document
+#: itself: policies for documents (CSP, framing, features, referrers, opener) do not apply
+#: to it. It keeps ``nosniff``, CORP and HSTS.
+DOCUMENT_ONLY = frozenset(
+    {
+        "content-security-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "x-frame-options",
+        "referrer-policy",
+    }
+)
+FRAGMENT_HEADERS = tuple((n, v) for n, v in HEADERS if n.lower() not in DOCUMENT_ONLY)
+FRAGMENT_ENVIRON_KEY = "sozialberichte.fragment"  # webapp/fragments.py sets it
 
 
 class SecurityHeadersMiddleware:
@@ -78,7 +92,7 @@ class SecurityHeadersMiddleware:
                 headers = [
                     (n, _secure_cookie(v) if n.lower() == "set-cookie" else v) for n, v in headers
                 ]
-            headers.extend(HEADERS)
+            headers.extend(FRAGMENT_HEADERS if environ.get(FRAGMENT_ENVIRON_KEY) else HEADERS)
             if https:
                 headers.append(HSTS)
             return start_response(status, headers, exc_info)
@@ -93,6 +107,25 @@ def _secure_cookie(value: str) -> str:
 
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is ``Secure`` when configured so or when the request came by HTTPS."""
+
+    def open_session(self, app: Flask, request):
+        """Without a session cookie (almost every visitor) the session is new and empty: no
+        signing serializer is built for it (a tenth of a request in the profile). Editors'
+        sessions are rows in the database keyed by a value in this cookie
+        (``webapp/editor/auth.py``): with the cookie, Flask's own code reads it."""
+        if app.secret_key and (
+            "HTTP_COOKIE" not in request.environ  # no header to parse at all
+            or not request.cookies.get(self.get_cookie_name(app))
+        ):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        """Nothing to do for a session nobody looked at (Flask's own code works out the
+        cookie's name, domain, path and flags first)."""
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (bool(request) and request.is_secure)

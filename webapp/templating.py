@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from . import texts
 from .assets import hashed_name
 from .i18n import format_date
+from .links import href
 
 #: Service bar after "1 Startseite": number (access key), path, label.
 SERVICE_LINKS = (
@@ -28,11 +29,6 @@ SIDEBAR_PATHS = (
     "/barrierefreiheit",
     "/gebaerdensprache",
 )
-
-
-def href(path: str) -> str:
-    """A site path inside the visitor's language (``/kontakt`` → ``/en/kontakt``)."""
-    return request.script_root + path
 
 
 def static_url(filename: str) -> str:
@@ -78,6 +74,14 @@ def breadcrumb_for(path: str) -> list[dict]:
     return trail
 
 
+def nav_current_for(path: str) -> str:
+    """The page the navigation marks for ``path`` as the page: the path itself. A path
+    without a document (an error page, the editors' area, a confirmation) is no navigation
+    item: none is "page", its ancestors are marked as the current section (main_nav.html),
+    never the start page. :func:`webapp.fragments.marks_for` computes the same."""
+    return path
+
+
 def today() -> datetime.date:
     """Today in Germany: events before it are shown as past (badge on the event page)."""
     return datetime.datetime.now(ZoneInfo("Europe/Berlin")).date()
@@ -106,10 +110,11 @@ def init_app(app: Flask) -> None:
         # (main_nav.html), never the start page.
         own_trail = getattr(g, "breadcrumb", None)
         crumbs = own_trail or breadcrumb_for(path)
+        nav_current = nav_current_for(path)
         return {
             "content": store,
             "current_path": path,
-            "nav_current": path,
+            "nav_current": nav_current,
             # The trail's last item is this page only when it is this page's document (or a
             # view's own trail); otherwise breadcrumb.html adds the page's title as current.
             "breadcrumb_complete": bool(own_trail) or crumbs[-1]["path"] == path,

@@ -24,12 +24,16 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_domain, get_locale, lazy_gettext
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
+from ..lean import add_vary
+from ..links import current_query, site_path
 from .formatting import SafeFormattingDomain, forget_reports, install_jinja_callables
 
 
@@ -249,13 +253,11 @@ def language_links() -> list[dict]:
     current = current_language()
     base = request.script_root.removesuffix(current.prefix) if current.prefix else None
     base = request.script_root if base is None else base
-    here = request.path  # without the language prefix
-    query = request.query_string.decode("latin-1")
+    here = request.path  # without the language prefix, decoded: encoded again by site_path
+    query = current_query()
     links = []
     for lang in LANGUAGES:
-        href = base + lang.prefix + here
-        if query:
-            href += "?" + query
+        href = site_path(here, query, prefix=base + lang.prefix)
         links.append({"language": lang, "href": href, "current": lang == current})
     return links
 
@@ -278,16 +280,38 @@ OFFER_LANGUAGE = BY_CODE["en"]
 OFFER_TEXT = lazy_gettext("Diese Seite gibt es auch auf Englisch.")
 
 
+def offered_language() -> Language | None:
+    """The language offered on this page: English on the German start page when the browser
+    prefers English over German, else ``None``. The page cache's key uses it too."""
+    if current_language() != SOURCE or request.path != "/":
+        return None
+    return offered_language_for(request)
+
+
+def offered_language_for(req) -> Language | None:
+    """The offer the German start page makes to the browser of ``req``."""
+    return _offer_for(req.headers.get("Accept-Language"))
+
+
+_HREFLANGS = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
+
+
+@lru_cache(maxsize=256)
+def _offer_for(accept_language: str | None) -> Language | None:
+    """Per ``Accept-Language`` value, parsed once: what ``request.accept_languages`` gives."""
+    accept = parse_accept_header(accept_language, LanguageAccept)
+    if accept.best_match(_HREFLANGS) != OFFER_LANGUAGE.hreflang:
+        return None
+    return OFFER_LANGUAGE
+
+
 def language_offer() -> dict | None:
     """The English version of the start page, offered when the browser prefers English.
 
     The URL alone chooses the language: the offer is a notice with a link, never a redirect,
     and only on the German start page, where the visitor has not picked a language yet.
     """
-    if current_language() != SOURCE or request.path != "/":
-        return None
-    codes = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
-    if request.accept_languages.best_match(codes) != OFFER_LANGUAGE.hreflang:
+    if offered_language() is None:
         return None
     with force_locale(OFFER_LANGUAGE.code):
         text = str(OFFER_TEXT)
@@ -325,8 +349,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _vary_on_offer(response):
-        if current_language() == SOURCE and request.path == "/":
-            response.vary.add("Accept-Language")
+        if request.path == "/" and current_language() == SOURCE:
+            add_vary(response, "Accept-Language")
         return response
 
     @app.context_processor

@@ -18,13 +18,15 @@ from flask import (
 from icalendar import Calendar, Event
 
 from ..i18n import LANGUAGES
+from ..lean import not_cached
+from ..links import href, site_path
 from ..texts import ct_plain, document_text, store
 
 bp = Blueprint("feeds", __name__)
 
 
 def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + request.script_root + path
+    return request.host_url.rstrip("/") + href(path)
 
 
 #: Above this many URLs, /sitemap.xml is a sitemap index of /sitemap-1.xml, /sitemap-2.xml, …
@@ -49,7 +51,9 @@ def _urlset(docs: list) -> Response:
     root = request.host_url.rstrip("/")
     entries = [
         {
-            "alternates": [(lang, root + lang.prefix + doc.path) for lang in LANGUAGES],
+            "alternates": [
+                (lang, root + site_path(doc.path, prefix=lang.prefix)) for lang in LANGUAGES
+            ],
             "lastmod": doc.date,
         }
         for doc in docs
@@ -147,10 +151,20 @@ def favicon():
     return redirect(request.script_root + static_url("favicon.svg"), 301)
 
 
+READY_KEY = "sozialberichte.ready"
+
+
 @bp.route("/healthz")
+@not_cached
 def healthz():
-    # The app can serve when its content is loaded and a template renders.
-    ok = bool(store().documents) and url_for("pages.page", path="")
+    # The app can serve when its content is loaded and its URLs build. Content is loaded once
+    # and never changes at runtime: once ready, a process stays ready (no check per request).
+    extensions = current_app.extensions
+    ok = extensions.get(READY_KEY)
+    if not ok:
+        ok = extensions[READY_KEY] = bool(store().documents) and bool(
+            url_for("pages.page", path="")
+        )
     return Response(
         "ok\n" if ok else "not ready\n", status=200 if ok else 503, mimetype="text/plain"
     )

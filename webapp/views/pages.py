@@ -15,7 +15,8 @@ from flask_babel import gettext, ngettext
 from jinja2_fragments.flask import render_block
 
 from ..content import Document
-from ..fragments import render_page
+from ..fragments import VARIANT_HEADERS, render_page, wants_target
+from ..links import current_query, site_path
 from ..texts import note_untranslated, store
 
 bp = Blueprint("pages", __name__)
@@ -88,7 +89,7 @@ def more_items(template: str, context: dict):
         render_template("partials/announcement.html", message=context["paging"].added_message()),
     ]
     response = make_response("\n".join(parts))
-    response.vary.add("HX-Request")
+    response.vary.update(VARIANT_HEADERS)
     return response
 
 
@@ -99,8 +100,7 @@ def page(path: str):
     doc = store().get(url_path)
     if doc is None:
         if store().get(url_path + "/"):
-            query = request.query_string.decode("latin-1")
-            target = request.script_root + url_path + "/" + ("?" + query if query else "")
+            target = site_path(url_path + "/", current_query(), prefix=request.script_root)
             return redirect(target, 308)
         abort(404)
     if doc.endpoint:  # served by another view (a form, the search)
@@ -112,7 +112,7 @@ def page(path: str):
         context["news"] = store().of_kind("news")
     elif doc.meta.get("list") in LISTS:
         context["paging"] = paging_for(LISTS[doc.meta["list"]])
-        if request.htmx and request.htmx.target == LIST_TARGET:
+        if wants_target(LIST_TARGET):
             response = more_items("pages/list.html", context)
         else:
             response = render_page("pages/list.html", **context)

@@ -8,7 +8,7 @@ from flask import Blueprint, make_response, render_template, request
 from flask_babel import gettext, ngettext
 from jinja2_fragments.flask import render_block
 
-from ..fragments import render_page, title_tag
+from ..fragments import VARIANT_HEADERS, render_page, title_tag, wants_target
 from ..i18n import current_language
 from ..search import MAX_QUERY_LENGTH, QueryTooLong, index
 
@@ -46,14 +46,14 @@ def search():
         "too_long": too_long,
         "message": count_message(query, hits, too_long),
     }
-    if request.htmx and request.htmx.target == RESULTS_TARGET:
+    if wants_target(RESULTS_TARGET):
         parts = [
             title_tag(TEMPLATE, **context),
             render_block(TEMPLATE, "results", **context),
             render_template("partials/announcement.html", message=context["message"]),
         ]
         response = make_response("\n".join(parts))
-        response.vary.add("HX-Request")
+        response.vary.update(VARIANT_HEADERS)
     else:
         response = render_page(TEMPLATE, **context)
     # The answer depends on HX-Target too (results alone or the page): never mix them up in
