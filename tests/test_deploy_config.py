@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from webapp.editor.documents import DEFAULT_MAX as DOCUMENT_DEFAULT_MAX
+
 from .conftest import make_app
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf.template"
@@ -54,7 +56,8 @@ def test_nginx_takes_exactly_the_bodies_the_portal_takes(config):
     assert not re.search(pattern, "/kontakt")
     # a document upload: the file's limit plus room for the form around it
     [(location, document)] = [(loc, n) for loc, n in locations.items() if "dokumente" in loc]
-    assert config["DOCUMENT_UPLOAD_MAX"] < document <= config["DOCUMENT_UPLOAD_MAX"] + 2**20
+    limit = config.get("DOCUMENT_UPLOAD_MAX", DOCUMENT_DEFAULT_MAX)
+    assert limit < document <= limit + 2**20
     assert re.search(re.fullmatch(r"~ (\S+)", location)[1], "/redaktion/dokumente/neu")
 
 
