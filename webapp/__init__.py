@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     editor.init_app(app)  # the editors' area at /redaktion/
     fragments.init_app(app)
     search.init_app(app)  # the search blueprint and its index, built from the content
+    from . import publishing
+
+    publishing.init_app(app)  # browser-made German documents over content/ (before caching)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
 

@@ -180,7 +180,8 @@ def _lookup():
     if cache is None or not lookup_allowed():
         return None
     extensions = current_app.extensions
-    cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
+    content = getattr(extensions.get("sozialberichte.content"), "revision", None)
+    cache.check_generation(extensions.get(CATALOGS_KEY), (extensions.get(REVISION_KEY), content))
     g.page_cache_key = key = page_key()
     entry = cache.get(key)
     if entry is None:

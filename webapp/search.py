@@ -133,7 +133,7 @@ def build(app: Flask) -> SearchIndex:
     """Index every document in every language, rendered as a visitor of it would read it."""
     from .texts import ct_plain, document_text
 
-    index = SearchIndex(app.extensions.get(REVISION_KEY))
+    index = SearchIndex(_revision(app))
     content: ContentStore = app.extensions["sozialberichte.content"]
     for language in LANGUAGES:
         for doc in content.documents.values():
@@ -158,6 +158,13 @@ def build(app: Flask) -> SearchIndex:
 _rebuild_lock = threading.Lock()
 
 
+def _revision(app: Flask) -> tuple:
+    """What the index depends on: the catalogs and the published documents (the store's
+    revision, set by webapp/publishing)."""
+    content = app.extensions["sozialberichte.content"]
+    return (app.extensions.get(REVISION_KEY), getattr(content, "revision", None))
+
+
 def index() -> SearchIndex:
     """The index, rebuilt (about 50 ms) once an editor's change reached this process's
     catalogs, so search results never lag behind the pages."""
@@ -165,10 +172,10 @@ def index() -> SearchIndex:
 
     app = current_app._get_current_object()
     current = app.extensions[EXTENSION_KEY]
-    if current.revision != app.extensions.get(REVISION_KEY):
+    if current.revision != _revision(app):
         with _rebuild_lock:
             current = app.extensions[EXTENSION_KEY]
-            if current.revision != app.extensions.get(REVISION_KEY):
+            if current.revision != _revision(app):
                 current = app.extensions[EXTENSION_KEY] = build(app)
     return current
 

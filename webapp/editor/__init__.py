@@ -14,6 +14,7 @@ from . import runtime
 
 
 def init_app(app: Flask) -> None:
+    from ..publishing import views as _publishing  # noqa: F401 - its routes are ours
     from . import inbox, models, views  # noqa: F401 - registers the routes and tables
     from .cli import cli
 

@@ -104,6 +104,8 @@ def page(path: str):
             query = request.query_string.decode("latin-1")
             target = request.script_root + url_path + "/" + ("?" + query if query else "")
             return redirect(target, 308)
+        if url_path in store().gone:  # deleted or unpublished in the editors' area
+            abort(410)
         abort(404)
     if doc.endpoint:  # served by another view (a form, the search)
         abort(404)
