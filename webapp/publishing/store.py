@@ -58,7 +58,11 @@ def effective_revision(row: ContentDocument, at: dt.datetime) -> int | None:
 
 def is_gone(row: ContentDocument, at: dt.datetime) -> bool:
     """Deleted or unpublished after it was public: its address answers 410."""
-    was_public = bool(row.live_revision_id or row.source_file)
+    was_public = bool(
+        row.live_revision_id
+        or row.source_file
+        or (row.scheduled_revision_id and row.publish_at and at >= aware(row.publish_at))
+    )
     if row.deleted_at is not None:
         return was_public
     return row.unpublish_at is not None and at >= aware(row.unpublish_at) and was_public
