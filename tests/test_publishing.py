@@ -465,8 +465,9 @@ def test_events_follow_the_data_and_past_ones_leave_the_sidebar(cms):
     assert "Fachtag Sozialplanung 2030" in visitor.get("/kontakt").text  # the sidebar
     ics = visitor.get("/veranstaltungen/fachtag-2030.ics")
     assert ics.status_code == 200 and b"DTSTART;VALUE=DATE:20300310" in ics.data
-    clock.now = dt.datetime(2030, 3, 11, 9, 0, tzinfo=dt.UTC)
-    force_refresh(app)  # a new day: rebuild, as the cache keys on it
+    clock.now = dt.datetime(2030, 3, 10, 22, 59, tzinfo=dt.UTC)  # 23:59 in Düsseldorf
+    assert "Vergangene Veranstaltung" not in visitor.get("/veranstaltungen/fachtag-2030").text
+    clock.now = dt.datetime(2030, 3, 10, 23, 0, tzinfo=dt.UTC)  # midnight: the next day
     assert "Vergangene Veranstaltung" in visitor.get("/veranstaltungen/fachtag-2030").text
     assert "Fachtag Sozialplanung 2030" not in visitor.get("/kontakt").text
     assert "vergangen" in visitor.get("/veranstaltungen/").text
@@ -494,3 +495,14 @@ def test_two_instances_on_postgresql_see_the_same_content(fresh_postgres_url, ow
     finally:
         dispose_app(first)
         dispose_app(second)
+
+
+def test_addresses_of_other_pages_and_views_are_refused(cms):
+    app, _ = cms
+    client = client_of(app)
+    for kind, slug in (("seite", "redaktion"), ("seite", "sozialplanung"), ("seite", "en")):
+        fields = {"title": "Kollision", "slug": slug, "body": "x", "sitemap": "y"}
+        response = post_form(client, f"/redaktion/inhalte/neu/{kind}", fields)
+        assert response.status_code == 422, slug
+        assert "Diese Adresse gibt es schon." in response.text and 'href="#slug"' in response.text
+        assert 'id="slug"' in response.text and "Kollision" in response.text

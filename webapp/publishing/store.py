@@ -17,6 +17,7 @@ import itertools
 import logging
 import threading
 import time
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -34,6 +35,7 @@ CONTENT_KEY = "sozialberichte.content"
 FILES_KEY = "sozialberichte.content_files"
 STATE_KEY = "sozialberichte.content_check"
 _builds = itertools.count(1)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def now(app: Flask) -> dt.datetime:
@@ -111,8 +113,13 @@ def _build(session: Session, base: ContentStore, at: dt.datetime, revision: int)
         when = next_due(row, at)
         if when:
             due.append(when)
+    # Past events leave the sidebar and get their mark at midnight in Germany: rebuild then
+    # too, so the page cache (keyed on the store's revision) forgets yesterday's pages.
+    local = at.astimezone(BERLIN)
+    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), BERLIN)
+    due.append(midnight.astimezone(dt.UTC))
     store = base.overlaid(documents, gone, revision=(revision, next(_builds)))
-    return store, (min(due) if due else None)
+    return store, min(due)
 
 
 def current_revision() -> int | None:

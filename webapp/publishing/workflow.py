@@ -33,6 +33,10 @@ class PathTaken(ValueError):
     pass
 
 
+#: First parts of paths that views other than the content pages serve.
+RESERVED = {"redaktion", "suche", "downloads", "static", "en", "ls", "leichte-sprache"}
+
+
 def audit(editor: str, action: str, doc: ContentDocument, old: dict, new: dict) -> None:
     db.session.add(
         AuditEntry(
@@ -104,7 +108,8 @@ def create(
         if baseline is not None:  # someone else started editing the file meanwhile
             raise Conflict(db.session.get(ContentDocument, exists))
         raise PathTaken(path)
-    if baseline is None and path in taken:
+    first = path.strip("/").split("/", 1)[0]
+    if baseline is None and (path in taken or path + "/" in taken or first in RESERVED):
         raise PathTaken(path)
     doc = ContentDocument(
         kind=kind,
