@@ -273,8 +273,8 @@ def test_every_save_is_a_revision_with_diff_and_restore(cms):
     assert post_form(client, url, {**NEWS, "title": "Zweiter Titel"}).status_code == 303
     assert post_form(client, url, {**NEWS, "title": "Dritter Titel"}).status_code == 303
     page = client.get(f"{url}/versionen?nr=3").text
-    assert "<del>title: Zweiter Titel</del>" in page
-    assert "<ins>title: Dritter Titel</ins>" in page
+    assert "<del>Titel: Zweiter Titel</del>" in page
+    assert "<ins>Titel: Dritter Titel</ins>" in page
     assert "redakteurin" in page
     restore_page = client.get(f"{url}/versionen")
     version = re.search(r'name="version" value="(\d+)"', restore_page.text).group(1)
@@ -398,7 +398,7 @@ def test_editing_a_file_document_overlays_it_and_export_writes_it(cms, tmp_path)
     assert "Sozialplanung (geändert)" not in app.test_client().get("/sozialplanung/").text
     freigabe = client_of(app, "freigeberin")
     review = freigabe.get(f"/redaktion/inhalte/{doc_id}/freigabe").text
-    assert "<ins>title: Sozialplanung (geändert)</ins>" in review
+    assert "<ins>Titel: Sozialplanung (geändert)</ins>" in review
     review_action(freigabe, doc_id, "publish")
     page = app.test_client().get("/sozialplanung/").text
     assert "Sozialplanung (geändert)" in page and page != original

@@ -95,14 +95,19 @@ def to_document(kind: str, path: str, data: dict, source: str, base: Document | 
     )
 
 
-def as_text(data: dict) -> str:
-    """The fields as lines of text, for the diff between revisions."""
+def as_text(data: dict, labels: dict | None = None) -> str:
+    """The fields as lines of text (``labels``: the names editors know), for the diff
+    between revisions and the conflict page."""
+    labels = labels or {}
     lines = []
     for key in FIELDS:
         value = data.get(key)
+        label = labels.get(key, key)
         if key == "body":
-            lines.append("body:")
+            lines.append(f"{label}:")
             lines.extend((value or "").splitlines())
+        elif isinstance(value, bool):
+            lines.append(f"{label}: {labels.get(value, value)}")
         else:
-            lines.append(f"{key}: {'' if value is None else value}")
+            lines.append(f"{label}: {'' if value is None else value}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -23,7 +24,7 @@ from ..fragments import render_page
 from ..views.pages import TEMPLATES
 from . import store as content_store
 from . import workflow
-from .fields import KIND_BASES, as_text, data_of_file, path_for, to_document
+from .fields import FIELDS, KIND_BASES, as_text, data_of_file, path_for, to_document
 from .forms import DocumentForm, data_from, fill
 from .models import ContentDocument, ContentRevision, aware
 from .translations import translation_status
@@ -103,9 +104,25 @@ def _local(value: dt.datetime | None) -> str:
     return aware(value).astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M") if value else ""
 
 
+def _labels() -> dict:
+    """The names of the fields as the form shows them (for diffs and conflicts)."""
+    form = DocumentForm(meta={"csrf": False})
+    labels = {key: re.sub(r" \(.*\)$", "", str(getattr(form, key).label.text)) for key in FIELDS}
+    labels[True] = gettext("ja")
+    labels[False] = gettext("nein")
+    return labels
+
+
+def _text(data: dict | None) -> str:
+    return as_text(data or {}, _labels())
+
+
 def _diff(old: dict | None, new: dict) -> list[tuple[str, str]]:
-    """Lines of the fields, each marked ``+`` (new), ``-`` (removed) or `` `` (same)."""
-    lines = difflib.ndiff(as_text(old or {}).splitlines(), as_text(new).splitlines())
+    """Lines of the fields, each marked ``+`` (new), ``-`` (removed) or `` `` (same); all
+    new when there is no earlier version."""
+    if old is None:
+        return [("+", line) for line in _text(new).splitlines()]
+    lines = difflib.ndiff(_text(old).splitlines(), _text(new).splitlines())
     return [(line[0], line[2:]) for line in lines if line[:1] in "+- "]
 
 
@@ -261,8 +278,8 @@ def _conflict(current: ContentDocument | None, form: DocumentForm, data: dict) -
     if current is not None:
         form.version.data = str(current.version)
     return {
-        "saved": as_text(saved.data if saved else {}),
-        "mine": as_text(data),
+        "saved": _text(saved.data if saved else {}),
+        "mine": _text(data),
         "by": current.updated_by if current else "",
         "diff": _diff(saved.data if saved else {}, data),
     }
