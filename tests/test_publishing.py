@@ -427,6 +427,10 @@ def test_new_document_shows_german_with_notice_and_freigabe_shows_completeness(c
     assert "Textteilen nicht übersetzt" in review
     assert "/redaktion/leichte-sprache/eintraege" in review and "/redaktion/en/eintraege" in review
     review_action(freigabe, doc_id, "publish")
+    listing = client.get("/redaktion/inhalte/?art=meldung").text
+    row = listing[listing.index("/aktuelles/neuer-sozialbericht") :]
+    # title, summary, paragraph, box text untranslated; "Gut zu wissen" is in the catalog
+    assert "Leichte Sprache: 4 von 5 Textteilen nicht übersetzt" in row[:600]
     english = app.test_client().get("/en/aktuelles/neuer-sozialbericht")
     assert english.status_code == 200
     assert '<span lang="de">Der <strong>Sozialbericht</strong>' in english.text

@@ -176,8 +176,11 @@ def documents():
         items.append({"path": row.path, "kind": row.kind, "title": title, "row": row})
     if kind:
         items = [item for item in items if item["kind"] == kind]
+    served = current_app.extensions[content_store.CONTENT_KEY]
     for item in items:
         item["status"] = status_of(item["row"], at)
+        doc = served.get(item["path"])  # what visitors see: its translation status
+        item["languages"] = translation_status(doc) if doc is not None else []
     items.sort(key=lambda item: (item["kind"], item["path"]))
     return render_page(
         "editor/documents.html",
