@@ -89,8 +89,12 @@ def test_publishing_pages_pass_axe_and_work_with_the_keyboard(browser, live_serv
     type_into(browser, "slug", "tastatur-meldung")
     type_into(browser, "date", "01.12.2026")
     type_into(browser, "body", "Ein Absatz.\n\n::: box\n## Kasten\n\nText im Kasten.\n:::")
+    # The live preview follows the typing, in place, and leaves the focus in the field.
+    wait_for(browser, lambda b: "Text im Kasten" in b.find_element(By.ID, "vorschau").text)
+    active = browser.switch_to.active_element
+    assert active.get_attribute("id") == "body", active.get_attribute("outerHTML")[:300]
     browser.find_element(By.CSS_SELECTOR, "button[value='preview']").send_keys(Keys.ENTER)
-    wait_for(browser, EC.presence_of_element_located((By.ID, "vorschau")))
+    wait_for(browser, lambda b: b.switch_to.active_element.get_attribute("id") == "vorschau")
     failures |= axe_failures(browser, "form with preview")
     browser.find_element(By.CSS_SELECTOR, "button[value='submit']").send_keys(Keys.ENTER)
     wait_for(browser, lambda b: "/redaktion/inhalte/neu" not in b.current_url)

@@ -202,6 +202,18 @@ def _edit(kind: str, form: DocumentForm, doc: ContentDocument | None, path: str,
         action = request.form.get("action", "save")
         if action not in EDIT_ACTIONS:
             abort(400)
+        if action == "preview" and request.headers.get("HX-Request"):
+            # The live preview while typing: the preview alone, swapped in place (the
+            # fields are checked when the editor saves or asks for the preview).
+            form.validate()
+            if form.new:
+                path = path_for(kind, form.slug.data or "vorschau")
+            return render_template(
+                "editor/_document_preview.html",
+                form=form,
+                live=True,
+                preview=_preview_html(kind, path, data_from(form, extra)),
+            )
         if form.csrf_token.errors:
             flash(
                 gettext(
@@ -248,6 +260,7 @@ def _edit(kind: str, form: DocumentForm, doc: ContentDocument | None, path: str,
         base_path=KIND_BASES[kind],
         conflict=conflict,
         preview=preview,
+        live=False,
         status_label=document_status_label(status_of(doc, _now())) if doc else None,
     )
 
