@@ -212,6 +212,8 @@ def test_redaktion_cannot_publish(cms):
     app, _ = cms
     client = client_of(app)
     doc_id = create_news(client)
+    waiting = client_of(app, "freigeberin").get("/redaktion/inhalte/").text
+    assert f'href="/redaktion/inhalte/{doc_id}/freigabe"' in waiting
     for action, extra in (
         ("publish", {}),
         ("schedule", {"publish_at": "2031-01-01T10:00"}),

@@ -40,6 +40,9 @@ STATUS_LABELS = {
     "scheduled": _l("geplant"),
     "deleted": _l("gelöscht"),
     "unpublished": _l("nicht mehr veröffentlicht"),
+    "live_draft": _l("veröffentlicht, mit neuem Entwurf"),
+    "live_submitted": _l("veröffentlicht, neue Fassung zur Freigabe eingereicht"),
+    "live_rejected": _l("veröffentlicht, neue Fassung abgelehnt"),
 }
 BERLIN = ZoneInfo("Europe/Berlin")
 ACTION_LABELS.update(
@@ -97,6 +100,8 @@ def status_of(doc: ContentDocument | None, at: dt.datetime) -> str:
         return "unpublished"
     if doc.scheduled_revision_id and doc.publish_at and aware(doc.publish_at) > at:
         return "scheduled" if doc.status == "published" else doc.status
+    if doc.live_revision_id and doc.status in ("draft", "submitted", "rejected"):
+        return "live_" + doc.status  # visitors see the published version meanwhile
     return doc.status
 
 
