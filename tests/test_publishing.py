@@ -512,3 +512,25 @@ def test_addresses_of_other_pages_and_views_are_refused(cms):
         assert response.status_code == 422, slug
         assert "Diese Adresse gibt es schon." in response.text and 'href="#slug"' in response.text
         assert 'id="slug"' in response.text and "Kollision" in response.text
+
+
+def test_every_publishing_action_needs_a_csrf_token(cms):
+    app, _ = cms
+    client = client_of(app)
+    doc_id = create_news(client)
+    freigabe = client_of(app, "freigeberin")
+    base = f"/redaktion/inhalte/{doc_id}"
+    for url in (
+        f"{base}/freigabe",
+        f"{base}/loeschen",
+        f"{base}/loeschen-rueckgaengig",
+        f"{base}/versionen/1/wiederherstellen",
+    ):
+        response = freigabe.post(url, data={"version": "2", "action": "publish"})
+        assert response.status_code == 400, url
+    edit = freigabe.post(base, data={**NEWS, "version": "2", "action": "save"})
+    assert edit.status_code == 422 and NEWS["summary"] in edit.text  # kept, not saved
+    with app.app_context():
+        doc = db.session.get(ContentDocument, doc_id)
+        assert doc.live_revision_id is None and doc.deleted_at is None and doc.version == 2
+        assert db.session.scalar(select(func.count(ContentRevision.id))) == 1
