@@ -160,6 +160,9 @@ def refresh(app: Flask, force: bool = False) -> None:
     if not force and not due and mono - state.checked_at < state.interval:
         return
     with state.lock:
+        due = state.next_due is not None and now(app) >= state.next_due
+        if not force and not due and time.monotonic() - state.checked_at < state.interval:
+            return  # another thread checked while this one waited
         state.checked_at = mono
         revision = current_revision()
         if revision is None:
