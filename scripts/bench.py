@@ -418,7 +418,19 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-requests", type=int, default=100_000)
     parser.add_argument("--output", default=str(ROOT / "docs" / "bench.md"))
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the scale run (issue 14): N and 4N news items (scripts/scale_bench.py)",
+    )
     args = parser.parse_args(argv)
+    if args.scale:  # the scale run: figures for N and 4N, printed (see docs/bench.md)
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import scale_bench
+
+        return scale_bench.main([str(args.scale), "--output", args.output])
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs Debian's wrk (as root)")
 
@@ -530,6 +542,10 @@ def main(argv=None) -> int:
     )
     text = report.markdown()
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import scale_bench
+
+    text = scale_bench.keep_section(Path(args.output), text)  # the scale run's own section
     Path(args.output).write_text(text, encoding="utf-8")
     print()
     print(text)

@@ -41,6 +41,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 #: revision; never the instance folder. A caller that passes DATABASE_URL migrates itself.
 TEST_DB_DIR = tempfile.mkdtemp(prefix="sozialberichte-test-db-")
 atexit.register(shutil.rmtree, TEST_DB_DIR, True)
+#: The search index files of the test apps (webapp/search.py) live there too.
+os.environ.setdefault("SOZIALBERICHTE_SEARCH_INDEX_DIR", os.path.join(TEST_DB_DIR, "search"))
 
 
 def make_app(**overrides):

@@ -28,6 +28,7 @@ from webapp.editor.models import (
 )
 from webapp.forms.models import Submission
 from webapp.i18n import reload_catalogs
+from webapp.i18n.catalogs import compile_content
 
 from .fixtures_db import dispose_app, migrated_app
 
@@ -39,8 +40,10 @@ LOCALES = ("de", "de@ls", "en")
 
 
 def compile_catalogs(directory: Path) -> None:
-    """``pybabel compile`` for the copy: every ``.po`` to its ``.mo``."""
+    """``make catalogs`` for the copy: every ``messages.po`` to its ``.mo``, the document
+    catalogs to ``content.mo``."""
     for locale in LOCALES:
+        compile_content(directory, locale, force=True)
         po = directory / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
             with po.open("rb") as handle:
@@ -111,7 +114,11 @@ def reset(base) -> None:
     shutil.rmtree(base.translations)
     shutil.copytree(base.pristine, base.translations)
     catalog_files._cache.clear()
+    catalog_files._entries_cache.clear()
     reload_catalogs(app)
+    # The overrides were deleted behind the revision's back: the search index compares its
+    # overrides with the database again on its next use (webapp/search.py).
+    app.extensions["sozialberichte.search"].revision = object()
 
 
 @pytest.fixture()

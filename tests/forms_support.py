@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .helpers import soup
+from .helpers import soup, visible
 
 FORM_PATHS = {
     "bestellung": "/sozialberichte/bestellen",
@@ -61,5 +61,5 @@ def error_messages(response) -> dict[str, str]:
     found = {}
     for error in page.select(".form-error"):
         field_id = error["id"].removesuffix("-fehler")
-        found[field_id] = error.get_text(" ", strip=True).split(" ", 1)[1]
+        found[field_id] = visible(error.get_text(" ", strip=True)).split(" ", 1)[1]
     return found

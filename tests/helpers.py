@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -9,6 +10,12 @@ from bs4 import BeautifulSoup
 
 #: Paths that are not HTML pages (followed for status only, not parsed).
 NON_HTML_SUFFIXES = (".xml", ".ics", ".txt", ".pdf", ".css", ".js")
+
+
+def visible(text: str) -> str:
+    """Text as the eye reads it: the Mediopunkt joined again (webapp/mediopunkt.py wraps it
+    in an aria-hidden span with a zero-width space, which ``get_text(" ")`` pads)."""
+    return re.sub(r"\s*·[\s\u200b]*", "·", text).replace("\u200b", "")
 
 
 def soup(html: bytes | str) -> BeautifulSoup:

@@ -49,14 +49,23 @@ def test_service_bar_has_the_controls_in_the_ministrys_order(client):
     }
     assert keys == {"2": "Größer", "3": "Kleiner", "4": "Kontrast"}
     tools = [b.get_text(strip=True) for b in bar.select(".service-bar__tools button")]
-    assert tools == ["Drucken", "Vorlesen", "Pause", "Stopp", "Standardansicht"]
-    # Vorlesen needs the browser's speech synthesis: hidden until display.js finds it.
-    assert bar.select_one(".speech").has_attr("hidden")
-    for control in ("groesser", "kleiner", "kontrast", "standard"):
-        form = page.find(id=f"anzeige-{control}").find_parent("form")
-        assert form["method"] == "post" and form["action"] == "/anzeige"
-        assert form["hx-post"] == "/anzeige"
-        assert form.find("input", attrs={"name": "aktion"})["value"] == control
+    # Vorlesen, Pause, Stopp are made by display.js: without JavaScript they are not there.
+    assert tools == ["Drucken", "Standardansicht"]
+    assert bar.select_one(".speech") is None  # not even an empty list item
+    assert len(bar.select(".service-bar__tools li")) == 2
+    assert bar.select_one(".service-bar__tools")["data-label-start"] == "Vorlesen"
+    # ONE form for all display controls (screen readers announce every form of a page).
+    forms = bar.find_all("form")
+    assert len(forms) == 1
+    form = forms[0]
+    assert form["method"] == "post" and form["action"] == "/anzeige"
+    assert form["data-hx-post"] == "/anzeige"
+    assert [i["name"] for i in form.find_all("input")] == ["zurueck"]
+    for control in ("groesser", "kleiner", "kontrast", "standard", "drucken"):
+        button = page.find(id=f"anzeige-{control}")
+        assert button.find_parent("form") is form
+        assert button["type"] == "submit"
+        assert (button["name"], button["value"]) == ("aktion", control)
     assert page.find(id="anzeige-kontrast")["aria-pressed"] == "false"
 
 
@@ -211,6 +220,7 @@ def test_return_path_keeps_query_and_language(client):
 
 def test_form_carries_this_pages_path_as_return_path(client):
     page = soup(client.get("/en/hilfen").data)
+    assert len(page.find_all("form", class_="display-form")) == 1
     form = page.find(id="anzeige-groesser").find_parent("form")
     assert form["action"] == "/en/anzeige"
     assert form.find("input", attrs={"name": "zurueck"})["value"] == "/hilfen"
@@ -246,17 +256,20 @@ def test_same_origin_post_is_accepted(client, headers):
     assert post(client, "kontrast", headers=headers).status_code == 303
 
 
-def test_htmx_request_gets_the_changed_controls_and_the_announcement(client):
+def test_htmx_request_gets_the_announcement_and_the_controls_new_states(client):
     client.set_cookie(COOKIE, "175-normal")
     headers = {**SAME_ORIGIN, "HX-Request": "true"}
     response = post(client, "groesser", headers=headers)
     assert response.status_code == 200
     fragment = soup(response.data)
     assert fragment.find(id="status").get_text() == "Schriftgröße 200 Prozent"
-    assert fragment.find(id="status")["hx-swap-oob"] == "innerHTML"
-    assert fragment.find(id="anzeige-groesser")["aria-disabled"] == "true"
-    assert fragment.find(id="anzeige-groesser").get_attribute_list("accesskey") == ["2"]
+    assert fragment.find(id="status")["data-hx-swap-oob"] == "innerHTML"
+    # No button is swapped (the focused one would be read again): display.js sets the states.
+    assert fragment.find("button") is None
     trigger = json.loads(response.headers["HX-Trigger-After-Swap"])
+    buttons = trigger["anzeige-geaendert"]["buttons"]
+    assert buttons["anzeige-groesser"] == {"disabled": True, "limit": "größte Stufe erreicht"}
+    assert buttons["anzeige-kleiner"] == {"disabled": False, "limit": ""}
     assert trigger["anzeige-geaendert"]["classes"] == ["text-200"]
     assert "kontrast" in trigger["anzeige-geaendert"]["known"]
     assert client.get_cookie(COOKIE).value == "200-normal"
@@ -264,16 +277,19 @@ def test_htmx_request_gets_the_changed_controls_and_the_announcement(client):
     again = soup(post(client, "groesser", headers=headers).data)
     assert again.find(id="status").get_text() == "Schriftgröße 200 Prozent, größte Stufe erreicht"
 
-    contrast = soup(post(client, "kontrast", headers=headers).data)
-    assert contrast.find(id="status").get_text() == "Kontrast eingeschaltet"
-    assert contrast.find(id="anzeige-kontrast")["aria-pressed"] == "true"
+    contrast = post(client, "kontrast", headers=headers)
+    assert soup(contrast.data).find(id="status").get_text() == "Kontrast eingeschaltet"
+    states = json.loads(contrast.headers["HX-Trigger-After-Swap"])["anzeige-geaendert"]["buttons"]
+    assert states["anzeige-kontrast"] == {"pressed": True}
 
 
 def test_print_view_shows_title_address_and_date(client):
     page = soup(client.get("/hilfen").data)
-    form = page.find(id="anzeige-drucken").find_parent("form")
-    assert form["method"] == "get" and form["action"] == "/hilfen"
-    assert form.find("input", attrs={"name": "druck"})["value"] == "1"
+    # Without JavaScript Drucken posts the one form and is sent to the print view.
+    response = post(client, "drucken", back="/hilfen")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/hilfen?druck=1"
+    assert "Set-Cookie" not in response.headers
     printed = page.find("link", href=lambda h: h and "print" in h)
     assert printed["media"] == "print"
 
@@ -288,15 +304,22 @@ def test_print_view_shows_title_address_and_date(client):
     assert info.select_one(".print-info__today").get_text().strip()
     back = info.find("a")
     assert back["href"] == "/hilfen"
-    # On a normal page the date is left to the moment of printing (display.js).
-    assert page.select_one(".print-info__date").has_attr("hidden")
+    # On a normal page the print information is data only, written by display.js just before
+    # printing: no text for text browsers and screen readers outside print.
+    normal = page.select_one(".print-info")
+    assert not normal.get_text(strip=True)
+    assert "Hilfen zur Bedienung" in normal["data-title"]
+    assert normal["data-address"] == "Adresse: http://localhost/hilfen"
+    assert normal["data-date-label"] == "Druckdatum:"
 
 
 def test_print_view_keeps_other_query_parameters(client):
-    page = soup(client.get("/en/uebersicht?x=1").data)
-    form = page.find(id="anzeige-drucken").find_parent("form")
-    assert form["action"] == "/en/uebersicht"
-    assert {i["name"]: i["value"] for i in form.find_all("input")} == {"x": "1", "druck": "1"}
+    response = post(client, "drucken", back="/uebersicht?x=1", prefix="/en")
+    assert response.headers["Location"] == "/en/uebersicht?x=1&druck=1"
+    again = post(client, "drucken", back="/uebersicht?x=1&druck=1", prefix="/en")
+    assert again.headers["Location"] == "/en/uebersicht?x=1&druck=1"
+    outside = post(client, "drucken", back="//evil.example")
+    assert outside.headers["Location"] == "/?druck=1"
     view = soup(client.get("/en/uebersicht?x=1&druck=1").data)
     assert view.select_one(".print-info a")["href"] == "/en/uebersicht?x=1"
 

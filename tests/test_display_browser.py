@@ -194,7 +194,10 @@ def test_the_controls_without_javascript(browser_nojs, live_server):
     # WebDriver's visibility check does not know: test_layout_browser.py shows it is visible
     # and reachable. Here it is opened as a visitor at large text would.
     open_menu(driver)
-    assert driver.find_element(By.CSS_SELECTOR, ".speech").is_displayed() is False
+    assert driver.find_elements(By.CSS_SELECTOR, ".speech") == []
+    # Vorlesen needs JavaScript: without it, its buttons are not in the page at all.
+    assert driver.find_elements(By.CSS_SELECTOR, "#anzeige-vorlesen, .speech button") == []
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".service-bar form")) == 1
     for expected in ("text-125", "text-150", "text-175", "text-200", "text-200"):
         press("groesser")
         # Back on the page, at the control: the "Menü" disclosure is open around it.
@@ -337,6 +340,8 @@ def test_drucken_prints_with_javascript(browser, live_server, display_mode):
     browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
     date = browser.find_element(By.CSS_SELECTOR, ".print-info__today").get_attribute("textContent")
     assert date.strip() and "20" in date
+    info = browser.find_element(By.CSS_SELECTOR, ".print-info").get_attribute("textContent")
+    assert "Hilfen zur Bedienung" in info and f"{live_server.url}/hilfen" in info
 
 
 def test_print_view_without_javascript_has_no_axe_violation(browser, live_server, display_mode):
@@ -448,6 +453,13 @@ def test_vorlesen_reads_main_in_the_page_language(browser, live_server, display_
     browser.find_element(By.ID, "anzeige-vorlesen").click()
     assert browser.execute_script("return window.spoken[0].lang") == "en"
 
+    # The Mediopunkt is for the eye: Leichte Sprache is read as "Sozialbericht".
+    browser.get(live_server.url + "/leichte-sprache/")
+    assert "·" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.ID, "anzeige-vorlesen").click()
+    spoken = " ".join(part["text"] for part in browser.execute_script("return window.spoken"))
+    assert "Sozialbericht" in spoken and "·" not in spoken
+
 
 def test_vorlesen_is_hidden_without_speech_synthesis(
     browser, live_server, display_mode, page_script
@@ -457,7 +469,8 @@ def test_vorlesen_is_hidden_without_speech_synthesis(
     browser.get(live_server.url + "/hilfen")
     assert browser.execute_script("return 'speechSynthesis' in window") is False
     WebDriverWait(browser, 5).until(lambda d: d.execute_script("return !!window.htmx"))
-    assert not browser.find_element(By.ID, "anzeige-vorlesen").is_displayed()
+    assert browser.find_elements(By.ID, "anzeige-vorlesen") == []
+    assert browser.find_elements(By.CSS_SELECTOR, ".speech") == []
     assert browser.find_element(By.ID, "anzeige-drucken").is_displayed()
 
 

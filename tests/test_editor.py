@@ -24,6 +24,8 @@ SAMPLE_VALUES = {
     "number": 1,
     "kind_slug": "meldung",
 }
+#: A document catalog (one per content file, webapp/i18n/catalogs.py).
+SAMPLE_VALUES["name"] = "content/seiten/hilfen"
 
 
 def editor_urls(app, **values) -> list[tuple[str, str]]:
@@ -220,6 +222,7 @@ def test_display_controls_on_an_editor_page_apply_and_return_to_it(editor_client
     form = page.find("button", id="anzeige-groesser").find_parent("form")
     data = {i["name"]: i["value"] for i in form.find_all("input", type="hidden")}
     assert data["zurueck"] == "/redaktion/protokoll"
+    data["aktion"] = page.find("button", id="anzeige-groesser")["value"]
     response = editor_client.post(
         form["action"], data=data, headers={"Sec-Fetch-Site": "same-origin"}
     )

@@ -22,6 +22,7 @@ from webapp.editor import changes, exchange, runtime
 from webapp.editor.catalog import load_view, po_path
 from webapp.editor.checks import markdown_structure
 from webapp.editor.models import AuditEntry, TranslationOverride
+from webapp.i18n import catalogs
 
 from .fixtures_db import dispose_app
 from .fixtures_editor import (
@@ -32,13 +33,22 @@ from .fixtures_editor import (
     log_in,
     make_editor_app,
 )
-from .helpers import soup
+from .helpers import soup, visible
 
 LS = "leichte-sprache"
 
 
 def hilfen(app):
     return app.extensions["sozialberichte.content"].get("/hilfen")
+
+
+#: The catalog of content/seiten/hilfen.md (one catalog per document, webapp/i18n/catalogs.py).
+HILFEN = "content/seiten/hilfen.md"
+HILFEN_URL = "katalog/content/seiten/hilfen.po"
+
+
+def hilfen_po(translations, code: str):
+    return translations / code / "LC_MESSAGES" / "content" / "seiten" / "hilfen.po"
 
 
 def first_paragraph(doc) -> str:
@@ -195,6 +205,30 @@ def test_search_finds_a_saved_translation_without_a_restart(editor_client, edito
     assert hits() == ["/leichte-sprache/hilfen"]
 
 
+def test_a_save_reindexes_only_the_documents_with_the_text_in_its_language(
+    editor_client, editor_app, monkeypatch
+):
+    from webapp import search
+
+    doc = hilfen(editor_app)
+    public = editor_app.test_client()
+    public.get("/leichte-sprache/suche?q=Hilfe")  # synchronised with the current revision
+    indexed = []
+    original = search._index_document
+
+    def counting(app, index, language, document, replace=False):
+        indexed.append((language.code, document.path))
+        return original(app, index, language, document, replace)
+
+    monkeypatch.setattr(search, "_index_document", counting)
+    save(editor_client, LS, doc.title, "Hilfe mit Zaunkoenigpruefung")
+    page = soup(public.get("/leichte-sprache/suche?q=Zaunkoenigpruefung").text)
+    assert [a["href"] for a in page.select(".search-results__title a")] == [
+        "/leichte-sprache/hilfen"
+    ]
+    assert indexed == [("de@ls", "/hilfen")]
+
+
 def test_save_and_next_opens_the_next_entry_of_the_list(editor_client, editor_app):
     query = "datei=content/seiten/hilfen.md"
     with editor_app.app_context():
@@ -332,7 +366,7 @@ def test_checks_refuse_broken_placeholders_links_and_empty_text(editor_client, e
 def test_leichte_sprache_checker_shows_rule_and_suggestion(editor_client, editor_app):
     doc = hilfen(editor_app)
     warned = save(editor_client, LS, doc.title, "Hier steht der Sozialbericht.", action="preview")
-    checks = soup(warned.text).select_one("#pruefung-0").get_text(" ", strip=True)
+    checks = visible(soup(warned.text).select_one("#pruefung-0").get_text(" ", strip=True))
     assert "Regel: compound" in checks and "Sozial·bericht" in checks
     hard = save(editor_client, LS, doc.title, "Hilfe z. B. zum Lesen.")
     assert hard.status_code == 422
@@ -362,7 +396,7 @@ def test_changed_source_shows_old_and_new_german_with_the_difference_marked(
     editor_client, editor_app, translations_copy
 ):
     doc = hilfen(editor_app)
-    path = translations_copy / "en" / "LC_MESSAGES" / "messages.po"
+    path = hilfen_po(translations_copy, "en")
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="en")
     message = catalog.get(doc.title)
@@ -499,7 +533,7 @@ def test_a_crash_while_exporting_leaves_the_po_file_whole(
 ):
     doc = hilfen(editor_app)
     save(editor_client, LS, doc.title, "Titel für die Ausfuhr")
-    path = translations_copy / "de@ls" / "LC_MESSAGES" / "messages.po"
+    path = hilfen_po(translations_copy, "de@ls")
     before = path.read_bytes()
     listing = sorted(os.listdir(path.parent))
 
@@ -518,7 +552,8 @@ def test_a_crash_while_exporting_leaves_the_po_file_whole(
         catalog = read_po(handle, locale="de@ls")
     assert catalog.get(doc.title).string == "Titel für die Ausfuhr"
     assert not catalog.get(doc.title).fuzzy
-    assert path.with_suffix(".mo").stat().st_mtime >= path.stat().st_mtime - 1
+    compiled = path.parents[2] / "content.mo"  # all document catalogs, compiled
+    assert compiled.stat().st_mtime >= path.stat().st_mtime - 1
 
 
 # --- exchange ---------------------------------------------------------------------------
@@ -536,7 +571,7 @@ def upload(client, slug, data: bytes):
 def test_download_gives_the_po_with_the_browser_edits(editor_client, editor_app):
     doc = hilfen(editor_app)
     save(editor_client, "en", doc.title, "Help from the browser")
-    response = editor_client.get("/redaktion/en/messages.po")
+    response = editor_client.get(f"/redaktion/en/{HILFEN_URL}")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     catalog = read_po(BytesIO(response.data))
@@ -546,7 +581,7 @@ def test_download_gives_the_po_with_the_browser_edits(editor_client, editor_app)
 
 def test_upload_of_an_edited_po_merges_with_a_summary(editor_client, editor_app):
     doc = hilfen(editor_app)
-    catalog = read_po(BytesIO(editor_client.get("/redaktion/en/messages.po").data))
+    catalog = read_po(BytesIO(editor_client.get(f"/redaktion/en/{HILFEN_URL}").data))
     catalog.get(doc.title).string = "Help, edited in Poedit"
     buffer = BytesIO()
     write_po(buffer, catalog)
@@ -566,7 +601,7 @@ def test_a_broken_or_foreign_po_upload_changes_nothing(
     kind, editor_client, editor_app, translations_copy
 ):
     doc = hilfen(editor_app)
-    good = editor_client.get("/redaktion/en/messages.po").data
+    good = editor_client.get(f"/redaktion/en/{HILFEN_URL}").data
     catalog = read_po(BytesIO(good))
     catalog.get(doc.title).string = "This would be a change"
     if kind == "garbage":
@@ -584,7 +619,8 @@ def test_a_broken_or_foreign_po_upload_changes_nothing(
         buffer = BytesIO()
         write_po(buffer, other)
         data = buffer.getvalue()
-    else:
+    else:  # the interface catalog has the placeholders
+        catalog = read_po(BytesIO(editor_client.get("/redaktion/en/messages.po").data))
         placeholder = next(m for m in catalog if m.id and "%(" in str(m.id) and not m.pluralizable)
         placeholder.string = "Broken %(other)s placeholder"
         buffer = BytesIO()
@@ -602,7 +638,7 @@ def test_a_broken_or_foreign_po_upload_changes_nothing(
 
 
 def po_path_bytes(app) -> bytes:
-    with app.app_context(), open(po_path(app, "en"), "rb") as handle:
+    with app.app_context(), open(po_path(app, "en", HILFEN), "rb") as handle:
         return handle.read()
 
 
@@ -623,22 +659,17 @@ def test_obsolete_override_is_listed_after_its_source_disappeared(editor_client,
 
 
 def update_catalogs(translations, old: str, new: str) -> None:
-    """What `make translations` does when a German source text changes from ``old`` to
-    ``new``: a new .pot, then `pybabel update --previous` (babel's Catalog.update)."""
-    pot_path = translations / "messages.pot"
-    with pot_path.open("rb") as handle:
-        template = read_po(handle)
-    message = template[old]
-    del template[old]
-    template.add(new, locations=message.locations, auto_comments=message.auto_comments)
-    with pot_path.open("wb") as handle:
-        write_po(handle, template, width=0)
-    po = translations / "en" / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale="en")
-    catalog.update(template, update_header_comment=False)
-    with po.open("wb") as handle:
-        write_po(handle, catalog, width=0, include_previous=True, ignore_obsolete=True)
+    """What `make translations` does when a German source text of hilfen.md changes from
+    ``old`` to ``new``: the document's catalog is updated from the document's texts with
+    fuzzy matching within it and the old source kept (webapp/i18n/catalogs.py)."""
+    po = hilfen_po(translations, "en")
+    current = catalogs.read_catalog(po, "en")
+    template = Catalog(fuzzy=False)
+    for message in current:
+        if message.id:
+            text = new if message.id == old else message.id
+            template.add(text, locations=message.locations, auto_comments=message.auto_comments)
+    catalogs.update_document(template, po, "en")
 
 
 def test_browser_edits_survive_make_translations_when_exported_first(
@@ -676,7 +707,7 @@ def test_a_po_file_changed_after_a_browser_edit_is_shown_not_masked(
 ):
     doc = hilfen(editor_app)
     save(editor_client, "en", doc.title, "Help from the browser")
-    po = translations_copy / "en" / "LC_MESSAGES" / "messages.po"
+    po = hilfen_po(translations_copy, "en")
     with po.open("rb") as handle:
         catalog = read_po(handle, locale="en")
     catalog.get(doc.title).string = "Help from a commit"
@@ -689,3 +720,56 @@ def test_a_po_file_changed_after_a_browser_edit_is_shown_not_masked(
     assert notice.find_parent("section").select_one(".editor-text").get_text() == (
         "Help from a commit"
     )
+
+
+# --- one catalog per document ------------------------------------------------------------
+
+
+def test_overview_has_a_row_and_a_download_per_document_catalog(editor_client, editor_app):
+    language = soup(editor_client.get("/redaktion/en/").text)
+    table = language.find("caption", string="Einträge je Seite oder Datei").find_parent("table")
+    rows = table.select("tbody tr")
+    names = [row.th.get_text(" ", strip=True) for row in rows]
+    assert names[0].startswith("Oberfläche")
+    with editor_app.app_context():
+        documents = editor_app.extensions["sozialberichte.content"].documents
+    assert len(rows) == 1 + len(documents)  # the interface, then every document
+    hilfen_row = next(row for row in rows if HILFEN in row.th.get_text())
+    link = hilfen_row.find("a", download=True)
+    response = editor_client.get(link["href"])
+    assert response.status_code == 200
+    catalog = read_po(BytesIO(response.data))
+    assert {m.id for m in catalog if m.id} == set(hilfen(editor_app).msgids())
+    listing = soup(editor_client.get(hilfen_row.th.a["href"]).text)
+    assert all(HILFEN in item.get_text() for item in listing.select(".editor-entry"))
+    assert (
+        editor_client.get("/redaktion/en/katalog/content/seiten/gibts-nicht.po").status_code == 404
+    )
+    assert editor_client.get("/redaktion/en/katalog/../../etc/passwd.po").status_code == 404
+
+
+def test_a_languages_zip_round_trips_through_upload(editor_client, editor_app):
+    import zipfile
+
+    doc = hilfen(editor_app)
+    response = editor_client.get("/redaktion/en/kataloge.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(BytesIO(response.data))
+    names = archive.namelist()
+    assert names[0] == "messages.po" and "content/seiten/hilfen.po" in names
+    assert len(names) == 1 + len(editor_app.extensions["sozialberichte.content"].documents)
+    catalog = read_po(BytesIO(archive.read("content/seiten/hilfen.po")))
+    catalog.get(doc.title).string = "Help, edited in a zip"
+    buffer = BytesIO()
+    write_po(buffer, catalog)
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as edited:
+        for name in names:
+            data = buffer.getvalue() if name == "content/seiten/hilfen.po" else archive.read(name)
+            edited.writestr(name, data)
+    response = upload(editor_client, "en", out.getvalue())
+    assert response.status_code == 200, soup(response.text).get_text(" ", strip=True)[:500]
+    assert h1_of(editor_app.test_client().get("/en/hilfen").text) == "Help, edited in a zip"
+    broken = upload(editor_client, "en", b"PK\x03\x04 not really a zip")
+    assert broken.status_code == 422
+    assert "ZIP" in soup(broken.text).select_one(".error-summary").get_text()

@@ -15,7 +15,7 @@ from webapp.forms.models import Submission
 
 from .conftest import make_app
 from .forms_support import FORM_PATHS, VALID, csrf_token, error_messages, submit
-from .helpers import soup
+from .helpers import soup, visible
 
 LANGUAGES = {"de": "", "en": "/en", "ls": "/leichte-sprache"}
 
@@ -49,7 +49,7 @@ def test_each_form_page_has_its_text_and_a_labelled_novalidate_form(forms_client
     page = soup(response.data)
     form = page.select_one("main form")
     assert form.has_attr("novalidate") and form["method"] == "post"
-    assert form["hx-post"] == FORM_PATHS[kind] == form["action"]
+    assert form["data-hx-post"] == FORM_PATHS[kind] == form["action"]
     fields = form.select("input:not([type=hidden]), textarea")
     visible = [f for f in fields if f.find_parent(class_="form-honeypot") is None]
     assert {f["name"] for f in visible} == set(VALID[kind])
@@ -203,7 +203,9 @@ def test_every_validation_rule_in_every_language(
     assert response.status_code == 422
     assert error_messages(response) == {field: message}
     summary = soup(response.data).select(".error-summary a")
-    assert [(a["href"], a.get_text(strip=True)) for a in summary] == [(f"#{field}", message)]
+    assert [(a["href"], visible(a.get_text(strip=True))) for a in summary] == [
+        (f"#{field}", message)
+    ]
     assert len(stored(forms_app)) == before
 
 
@@ -243,7 +245,7 @@ def test_with_htmx_an_invalid_form_is_answered_in_place_with_422(forms_client):
     page = soup(html)
     assert page.title.get_text() == "Fehler: Kontakt – Sozialberichte NRW"
     assert page.find(class_="error-summary").has_attr("autofocus")
-    status = page.find(attrs={"hx-swap-oob": "innerHTML:#status"})
+    status = page.find(attrs={"data-hx-swap-oob": "innerHTML:#status"})
     assert status.get_text(strip=True) == "Das Formular enthält 2 Fehler."
     assert page.find(id="subject")["value"] == VALID["kontakt"]["subject"]
 
@@ -347,8 +349,9 @@ def test_a_missing_or_wrong_token_is_a_400_page_that_shows_the_text_back(
     assert response.status_code == 400
     page = soup(response.data)
     assert page.find("h1").get_text(strip=True) == "Das Formular ist abgelaufen"
-    values = [dd.get_text() for dd in page.select("dd")]
-    assert "Mein <Text>\nZeile 2" in values
+    # The form comes back filled in (WCAG 3.3.7), with a fresh token.
+    message = page.select_one("main form").find("textarea", attrs={"name": "message"})
+    assert message.get_text() == "Mein <Text>\nZeile 2"
     assert b"Mein <Text>" not in response.data
     assert len(stored(forms_app)) == before
 
@@ -401,7 +404,8 @@ def test_posts_are_rate_limited_per_client_with_a_translated_429(caplog):
     assert response.status_code == 429
     page = soup(response.data)
     assert page.find("h1").get_text(strip=True) == translated(app, "en", "Zu viele Anfragen")
-    assert "Third <message>" in [dd.get_text() for dd in page.select("dd")]
+    message = page.select_one("main form").find("textarea", attrs={"name": "message"})
+    assert message.get_text() == "Third <message>"
     assert client.get("/kontakt").status_code == 200, "reading is not limited"
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
@@ -479,3 +483,95 @@ def test_purge_deletes_what_is_older_than_the_given_age(forms_app):
     bad = runner.invoke(args=["submissions", "purge", "--older-than", "ninety"])
     assert bad.exit_code != 0 and "90d" in bad.output
     assert [row.reference for row in stored(forms_app)] == ["SB-2000-NEW00001"]
+
+
+# --- WCAG 3.3.7 / 2.2.1 / 3.3.4: nothing entered twice, time enough, the address seen --------
+
+
+def test_invalid_submissions_do_not_count_toward_the_rate_limit():
+    app = make_app(FORMS_RATE_LIMIT="2 per minute", FORMS_ATTEMPT_LIMIT="8 per minute")
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.24"
+    for _ in range(4):  # a visitor correcting errors
+        assert submit(client, "kontakt", email="").status_code == 422
+    assert submit(client, "kontakt").status_code == 303
+    assert submit(client, "kontakt").status_code == 303
+    refused = submit(client, "kontakt", message="Dritte Nachricht")
+    assert refused.status_code == 429
+    # Junk without end still meets a limit.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.25"
+    codes = [submit(other, "kontakt", email="").status_code for _ in range(9)]
+    assert codes == [422] * 8 + [429]
+
+
+def resend(client, response):
+    """Sends the form of a not-saved page as it came back (values and fresh token)."""
+    form = soup(response.data).select_one("main form")
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input")}
+    data.update({t["name"]: t.get_text() for t in form.find_all("textarea")})
+    if "consent" in data:
+        data["consent"] = "y"
+    return client.post(form["action"], data=data)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_rate_limit_page_gives_the_form_back_filled_in(htmx):
+    app = make_app(FORMS_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    assert submit(client, "kontakt").status_code == 303
+    response = submit(client, "kontakt", htmx=htmx, message="Zweite <Nachricht>")
+    assert response.status_code == (422 if htmx else 429)
+    page = soup(response.data)
+    assert page.find("h1").get_text(strip=True) == "Zu viele Anfragen"
+    form = page.select_one("form.form")
+    assert form is not None and form["action"] == "/kontakt"
+    assert form.find("textarea", attrs={"name": "message"}).get_text() == "Zweite <Nachricht>"
+    assert form.find("input", attrs={"name": "email"})["value"] == VALID["kontakt"]["email"]
+    assert form.find("input", attrs={"name": "csrf_token"})["value"]
+
+
+def test_the_form_lasts_20_hours_and_an_expired_one_comes_back_filled_in(monkeypatch):
+    import itsdangerous.timed
+
+    app = make_app(RATELIMIT_ENABLED=False)
+    assert app.config["WTF_CSRF_TIME_LIMIT"] >= 20 * 60 * 60
+    client = app.test_client()
+    token = csrf_token(client, "/sozialberichte/bestellen")
+    now = itsdangerous.timed.time.time()
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + 20 * 60 * 60)
+    assert submit(client, "bestellung", token=token).status_code == 303
+    token = csrf_token(client, "/sozialberichte/bestellen")
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + 50 * 60 * 60)
+    expired = submit(client, "bestellung", token=token, city="Köln", street="Domkloster 4")
+    assert expired.status_code == 400
+    page = soup(expired.data)
+    assert page.find("h1").get_text(strip=True) == "Das Formular ist abgelaufen"
+    form = page.select_one("main form")
+    assert form.find("input", attrs={"name": "street"})["value"] == "Domkloster 4"
+    assert form.find("input", attrs={"name": "city"})["value"] == "Köln"
+    again = resend(client, expired)
+    assert again.status_code == 303, soup(again.data).find("h1")
+
+
+def test_the_order_confirmation_shows_the_address_it_ships_to(forms_client):
+    response = submit(forms_client, "bestellung", street="Fürstenwal 25", copies="3")
+    confirmation = soup(forms_client.get(response.headers["Location"]).data)
+    address = confirmation.select_one(".confirmation__address")
+    lines = [line.strip() for line in address.get_text("\n").splitlines() if line.strip()]
+    assert lines == ["Erika Mustermann", "Fürstenwal 25", "40219 Düsseldorf"]
+    assert "Anzahl der Exemplare: 3" in confirmation.find("main").get_text(" ")
+    other = submit(forms_client, "kontakt")
+    page = soup(forms_client.get(other.headers["Location"]).data)
+    assert page.select_one(".confirmation__address") is None
+
+
+def test_email_fields_ask_phones_for_the_email_keyboard(forms_client):
+    for kind in ("bestellung", "kontakt"):
+        page = soup(forms_client.get(FORM_PATHS[kind]).data)
+        field = page.find("input", attrs={"name": "email"})
+        assert field["type"] == "email" and field["autocomplete"] == "email"
+    street = soup(forms_client.get(FORM_PATHS["bestellung"]).data).find(
+        "input", attrs={"name": "street"}
+    )
+    assert street["autocomplete"] == "address-line1"

@@ -138,7 +138,7 @@ def test_not_found_page_in_place(browser, news_server):
 def test_downloads_feeds_and_language_links_load_normally(browser, live_server):
     open_page(browser, live_server.url + "/veranstaltungen/sozialkonferenz-ruhr-2019")
     ics = browser.find_element(By.CSS_SELECTOR, "main a[href$='.ics']")
-    assert ics.get_attribute("hx-boost") == "false"  # a download, never fetched by htmx
+    assert ics.get_attribute("data-hx-boost") == "false"  # a download, never fetched by htmx
     open_page(browser, live_server.url + "/aktuelles/")
     follow(browser, "main a[href='/aktuelles/feed.xml']")
     wait(browser, lambda d: d.current_url.endswith("/aktuelles/feed.xml"))
@@ -226,3 +226,32 @@ def test_year_filter_in_place(browser, news_server):
     assert_page_in_place(browser, "Aktuelles 2023", "Aktuelles 2023")
     assert browser.current_url == news_server.url + "/aktuelles/?jahr=2023"
     assert len(teaser_titles(browser)) == 5
+
+
+def vorlesen_shown(driver) -> bool:
+    return driver.find_element(By.ID, "anzeige-vorlesen").is_displayed()
+
+
+def test_back_and_forward_keep_vorlesen_working(browser, live_server):
+    """The page that Back/Forward brings is a whole new body (htmx, history from the server):
+    "Vorlesen" is shown and works there as after a normal load, and the h1 has the focus."""
+    open_page(browser, live_server.url + "/")
+    assert browser.execute_script("return 'speechSynthesis' in window")
+    assert vorlesen_shown(browser)
+    follow(browser, "#hauptnavigation-liste a[href='/aktuelles/']")
+    assert_page_in_place(browser, "Aktuelles", "Aktuelles")
+    assert vorlesen_shown(browser)
+    browser.back()
+    start_heading = "Sozialberichterstattung NRW – Basis für eine vorausschauende Politik"
+    assert_page_in_place(browser, start_heading, start_heading)
+    assert vorlesen_shown(browser)
+    browser.forward()
+    assert_page_in_place(browser, "Aktuelles", "Aktuelles")
+    assert vorlesen_shown(browser)
+    browser.find_element(By.ID, "anzeige-vorlesen").click()
+    wait_status(browser, "Vorlesen gestartet")
+    stop = browser.find_element(By.ID, "anzeige-vorlesen-stopp")
+    assert stop.is_displayed()
+    stop.click()
+    wait_status(browser, "Vorlesen beendet")
+    assert browser.execute_script("return document.activeElement.id") == "anzeige-vorlesen"

@@ -147,7 +147,7 @@ def test_search_as_you_type_gets_only_the_results(client):
     assert page.title.get_text() == "Suche: Sozialplanung – Sozialberichte NRW"
     count = page.select_one(".search-results__count").get_text()
     status = page.find(id="status")
-    assert status["hx-swap-oob"] == "innerHTML" and status.get_text() == count
+    assert status["data-hx-swap-oob"] == "innerHTML" and status.get_text() == count
 
 
 def test_results_and_page_fragments_are_never_mixed_up(news_app):
@@ -165,8 +165,8 @@ def test_search_form_in_header_and_page_is_plain_get(client):
     form = search.select_one("main form[role=search]")
     assert form["method"] == "get" and form["action"] == "/suche"
     field = form.select_one("#suchbegriff")
-    assert field["hx-trigger"] == "input changed delay:300ms, search"
-    assert field["hx-target"] == "#suchergebnisse"
+    assert field["data-hx-trigger"] == "input changed delay:300ms, search"
+    assert field["data-hx-target"] == "#suchergebnisse"
 
 
 def test_each_language_searches_its_own_texts(app, client):
@@ -184,3 +184,43 @@ def test_each_language_searches_its_own_texts(app, client):
     links = {a.get_text(): a["href"] for a in page.select(".search-results__title a")}
     assert links.get(title) == "/en/impressum"
     assert all(href.startswith("/en/") for href in links.values())
+
+
+#: Leichte Sprache writes long words with the Mediopunkt: a visitor types them without.
+LS_WORDS = {
+    "Sozialbericht": "/leichte-sprache/sozialberichte/",
+    "Datenschutz": "/leichte-sprache/datenschutz",
+    "Barrierefreiheit": "/leichte-sprache/barrierefreiheit",
+    "Gebärdensprache": "/leichte-sprache/gebaerdensprache",
+}
+
+
+def ls_hits(client, query) -> list[str]:
+    response = client.get("/leichte-sprache/suche", query_string={"q": query})
+    assert response.status_code == 200
+    return [a["href"] for a in soup(response.data).select(".search-results__title a")]
+
+
+@pytest.mark.parametrize("word", LS_WORDS)
+def test_leichte_sprache_search_finds_words_written_with_mediopunkt(client, word):
+    found = ls_hits(client, word)
+    assert LS_WORDS[word] in found
+    split = {
+        "Sozialbericht": "Sozial{}bericht",
+        "Datenschutz": "Daten{}schutz",
+        "Barrierefreiheit": "Barriere{}freiheit",
+        "Gebärdensprache": "Gebärden{}sprache",
+    }[word]
+    for joiner in ("·", "-", "\u00ad"):
+        assert ls_hits(client, split.format(joiner)) == found, joiner
+    assert ls_hits(client, word.lower()) == found
+
+
+def test_query_parts_of_a_word_are_joined():
+    assert terms("Sozial·bericht Nordrhein-Westfalen Kinder- und -y") == [
+        "Sozialbericht",
+        "NordrheinWestfalen",
+        "Kinder",
+        "und",
+        "y",
+    ]

@@ -62,7 +62,11 @@ def test_header_search_opens_results_in_place(browser, live_server):
     browser.execute_script("window.__noReload = true")
     field = browser.find_element(By.ID, "kopf-suche")
     field.send_keys("Impressum", Keys.ENTER)
-    wait(browser, lambda d: text_of(d, "#status") == "Seite geladen: Suche")
+    # The count is part of the announcement: heard at once, not four lines further down.
+    wait(browser, lambda d: (text_of(d, "#status") or "").startswith("Seite geladen: Suche"))
+    count = text_of(browser, ".search-results__count")
+    assert count.endswith(" Treffer für „Impressum“") and not count.startswith("0 ")
+    assert text_of(browser, "#status") == f"Seite geladen: Suche. {count}"
     assert browser.execute_script("return document.activeElement.tagName") == "H1"
     assert browser.title == "Suche: Impressum – Sozialberichte NRW"
     assert text_of(browser, ".search-results__title a") == "Impressum"

@@ -337,3 +337,19 @@ def test_the_longest_adversarial_leichte_sprache_text_gets_an_answer(editor_clie
     response = save(editor_client, "leichte-sprache", LAYOUT_MSGID, text, action="preview")
     assert response.status_code == 200
     assert soup(response.text).select_one("#msgstr-0").get_text() == text
+
+
+# --- a translation is text, never markup ----------------------------------------------------
+
+
+def test_html_in_a_stored_translation_is_shown_as_text_not_markup(editor_app):
+    """An interface text in a template is text: markup a translator (or an editor's session
+    in the wrong hands) stores is escaped, in Jinja's ``_()``/``gettext`` and with variables."""
+    store_override(editor_app, "en", "Zum Inhalt", ['<a href="https://evil.example/">Skip</a>'])
+    store_override(editor_app, "en", LAYOUT_MSGID, ["<b>Loaded</b>: %(title)s"])
+    page = editor_app.test_client().get("/en/hilfen").text
+    assert 'href="https://evil.example/"' not in page
+    assert "&lt;a href=" in page
+    status = soup(page).select_one("#status")
+    assert status["data-page-loaded"] == "<b>Loaded</b>: {title}"  # the attribute holds text
+    assert "<b>Loaded</b>" not in page

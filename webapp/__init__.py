@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as default_config
-from . import db, display, errors, i18n, templating
+from . import db, display, errors, i18n, mediopunkt, templating
 from .content import ContentStore
 
 
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     display.init_app(app)
+    mediopunkt.init_app(app)  # every HTML answer: the Mediopunkt for the eye only
 
     from . import editor, forms, fragments, search
     from .views import feeds, pages

@@ -2,9 +2,10 @@
 
 The visitor's choice lives in one first-party functional cookie (``anzeige``), read on every
 request: :func:`_read_preferences` turns it into classes on ``<html>`` (``g.html_classes``),
-so the first paint is already right. The controls are POST forms to ``/anzeige``; without
-JavaScript the answer is a 303 back to the page, with htmx the updated controls and an
-announcement in the ``#status`` region (out-of-band swaps), and an event that tells
+so the first paint is already right. The controls are the submit buttons (``name="aktion"``)
+of ONE POST form to ``/anzeige`` (not one per button: screen readers announce every form of
+a page); without JavaScript the answer is a 303 back to the page, with htmx the updated
+controls and an announcement in the ``#status`` region (out-of-band swaps), and an event that tells
 ``static/js/display.js`` the new classes of ``<html>``.
 
 Cross-site requests are refused without a per-visitor token (public pages stay identical for
@@ -20,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -44,6 +45,8 @@ DEFAULT_SIZE = SIZES[0]
 CONTRAST_CLASS = "kontrast"
 PRINT_VIEW_ARG = "druck"
 ACTIONS = ("groesser", "kleiner", "kontrast", "standard")
+#: The print button of the same form: without JavaScript a 303 to the page's print view.
+PRINT_ACTION = "drucken"
 #: Event for display.js (``HX-Trigger-After-Swap``): the new classes of ``<html>``.
 CHANGED_EVENT = "anzeige-geaendert"
 _COOKIE_VALUE = re.compile(r"(?P<size>[0-9]{3})-(?P<theme>normal|kontrast)")
@@ -157,11 +160,41 @@ def print_url(absolute: bool = True) -> str:
     return request.host_url.rstrip("/") + url if absolute else url
 
 
+def print_view_redirect(back: str | None):
+    """Drucken without JavaScript: a 303 to the return path's print view (``?druck=1``)."""
+    parts = urlsplit(safe_return_path(back))
+    args = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    args = [(k, v) for k, v in args if k != PRINT_VIEW_ARG] + [(PRINT_VIEW_ARG, "1")]
+    target = request.script_root + parts.path + "?" + urlencode(args)
+    response = redirect(target, 303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def button_states(display: Preferences) -> dict:
+    """The stateful buttons' new state, for display.js to set on the buttons in place: a
+    button swapped out of band would be a new element under the focus, and screen readers read
+    it again before the announcement (Orca: "Größer Druckknopf" first)."""
+    return {
+        "anzeige-groesser": {
+            "disabled": display.at_largest,
+            "limit": gettext("größte Stufe erreicht") if display.at_largest else "",
+        },
+        "anzeige-kleiner": {
+            "disabled": display.at_smallest,
+            "limit": gettext("kleinste Stufe erreicht") if display.at_smallest else "",
+        },
+        "anzeige-kontrast": {"pressed": display.contrast},
+    }
+
+
 @bp.post("/anzeige")
 def change():
     if not is_same_origin():
         abort(403)
     action = request.form.get("aktion", "")
+    if action == PRINT_ACTION:
+        return print_view_redirect(request.form.get("zurueck"))
     if action not in ACTIONS:
         abort(400)
     before = g.display
@@ -175,7 +208,11 @@ def change():
                 message=announcement(before, after, action),
             )
         )
-        detail = {"classes": after.html_classes, "known": ALL_CLASSES}
+        detail = {
+            "classes": after.html_classes,
+            "known": ALL_CLASSES,
+            "buttons": button_states(after),
+        }
         response.headers["HX-Trigger-After-Swap"] = json.dumps({CHANGED_EVENT: detail})
     else:
         target = request.script_root + safe_return_path(request.form.get("zurueck"))

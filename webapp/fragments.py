@@ -25,7 +25,7 @@ LAYOUT = "layouts/base.html"
 #: The element that in-place navigation fills with a page's block ``main``.
 MAIN_TARGET = "#inhalt"
 #: Partials (template, block) re-rendered out of band after every in-place navigation: each
-#: block's root element has an ``id`` and ``hx-swap-oob`` when ``oob`` is set.
+#: block's root element has an ``id`` and ``data-hx-swap-oob`` when ``oob`` is set.
 OOB_BLOCKS = [
     ("partials/main_nav.html", "main_nav_list"),
     ("partials/service_bar.html", "service_list"),

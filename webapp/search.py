@@ -1,9 +1,25 @@
-"""Full-text search over the content, per language: SQLite FTS5, built at start-up.
+"""Full-text search over the content, per language: SQLite FTS5 in a file, built once.
+
+The index is a file (``SEARCH_INDEX_DIR``, by default a folder in the system's temporary
+directory), named by a hash of the content files, the compiled catalogs, the database and
+this module's format: the first process to start builds it (under a file lock), every other
+worker and every later start with the same files opens it, so a worker starts without
+rendering the documents and the pages of the index are shared through the page cache.
+
+An editor's change (a new catalog revision, webapp/editor/runtime.py) updates the index
+entries of the documents that contain the changed texts only, in the language that changed:
+the index keeps the overrides it was built with, and compares them with the database's.
 
 Each document's title, summary and text are rendered in each language (the same texts the
 visitor reads, through the catalogs) and indexed with ``unicode61 remove_diacritics 2`` (so
 "Foerder…"/"Förder…"/"Forder…" meet). A second column holds a folded spelling (ß → ss,
 ä/ae → a, …) so "Strasse" finds "Straße" and "Foerderprogramm" finds "Förderprogramm".
+
+Leichte Sprache splits long words with the Mediopunkt ("Sozial·bericht"), other texts with a
+hyphen: the folded column and the query join the parts of such a word (a Mediopunkt, hyphen,
+soft hyphen or zero-width space between two letters), so "Sozialbericht", "Sozial·bericht"
+and "Sozial-bericht" find the same pages in every language; the title and body columns keep
+the parts as words ("Bericht" finds "Sozial·bericht").
 
 A query is never passed to FTS5 as written: its words are extracted and each one is quoted
 and matched as a prefix ("Sozialbericht" finds "Sozialberichterstattung"), so quotes, ``*``,
@@ -13,11 +29,18 @@ escaped first; only then are the match markers turned into ``<mark>``.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
+import logging
+import os
 import re
 import sqlite3
+import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -35,6 +58,13 @@ MAX_RESULTS = 50
 OPEN, CLOSE = "\x02", "\x03"
 WORD = re.compile(r"[^\W_]+")
 FOLDS = (("ß", "ss"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
+#: Joins the parts of a word: Mediopunkt, hyphens, soft hyphen, zero-width space between letters.
+JOINER = re.compile(r"(?<=[^\W\d_])[\u00b7\u00ad\u200b\u2010\u2011-](?=[^\W\d_])")
+INVISIBLE = re.compile(r"[\u00ad\u200b]")
+#: Raise when the index's tables or texts change: every index is built again.
+INDEX_FORMAT = "3"
+
+log = logging.getLogger(__name__)
 
 
 class QueryTooLong(ValueError):
@@ -49,12 +79,18 @@ class Hit:
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFC", text).replace(OPEN, " ").replace(CLOSE, " ")
+    text = unicodedata.normalize("NFC", text).replace(OPEN, " ").replace(CLOSE, " ")
+    return INVISIBLE.sub("", text)
+
+
+def join_parts(text: str) -> str:
+    """ "Sozial·bericht", "Sozial-bericht" → "Sozialbericht" (matching only, never shown)."""
+    return JOINER.sub("", text)
 
 
 def fold(text: str) -> str:
     """A spelling without diacritics, ß or ae/oe/ue, for matching only (never shown)."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = unicodedata.normalize("NFKD", join_parts(text).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     for old, new in FOLDS:
         text = text.replace(old, new)
@@ -65,7 +101,7 @@ def terms(query: str) -> list[str]:
     """The words of a visitor's query (raises :class:`QueryTooLong` above 200 characters)."""
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryTooLong(query)
-    return WORD.findall(normalise(query))[:MAX_TERMS]
+    return WORD.findall(join_parts(normalise(query)))[:MAX_TERMS]
 
 
 def match_expression(words: list[str]) -> str:
@@ -87,17 +123,28 @@ def safe_snippet(raw: str) -> Markup:
 
 
 class SearchIndex:
-    """One in-memory FTS5 table: (language, path, title, body, folded)."""
+    """One FTS5 table (language, path, title, body, folded) in a file (or in memory), and
+    the overrides its texts were rendered with."""
 
-    def __init__(self, revision: object = None):
-        #: The catalog revision the texts were rendered with (see :func:`index`).
+    def __init__(self, revision: object = None, path: str | os.PathLike = ":memory:"):
+        #: The catalog revision this process last synchronised with (see :func:`index`).
         self.revision = revision
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        #: The content store's revision (webapp/publishing) last synchronised with, and the
+        #: browser-published documents indexed then (see :func:`synchronise_content`).
+        self.content_revision: object = None
+        self.published: dict[str, object] = {}
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
         self._db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(language UNINDEXED, path UNINDEXED, "
-            "title, body, folded, tokenize='unicode61 remove_diacritics 2')"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(language UNINDEXED, "
+            "path UNINDEXED, title, body, folded, tokenize='unicode61 remove_diacritics 2')"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS overrides (locale TEXT, msgctxt TEXT, msgid TEXT, "
+            "state TEXT)"
+        )
+        self._db.commit()
 
     def add(self, language: str, path: str, title: str, body: str) -> None:
         title, body = normalise(title), normalise(body)
@@ -106,6 +153,19 @@ class SearchIndex:
                 "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
                 (language, path, title, body, fold(title + "\n" + body)),
             )
+
+    def replace(self, language: str, path: str, title: str, body: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM docs WHERE language = ? AND path = ?", (language, path))
+        self.add(language, path, title, body)
+
+    def delete(self, path: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM docs WHERE path = ?", (path,))
+
+    def commit(self) -> None:
+        with self._lock:
+            self._db.commit()
 
     def count(self, language: str) -> int:
         with self._lock:
@@ -128,60 +188,229 @@ class SearchIndex:
             ).fetchall()
         return [Hit(path, title, safe_snippet(snippet)) for path, title, snippet in rows]
 
+    # -- the overrides the texts were rendered with -------------------------------------
 
-def build(app: Flask) -> SearchIndex:
-    """Index every document in every language, rendered as a visitor of it would read it."""
+    def stored_overrides(self) -> dict[tuple[str, str, str], str]:
+        with self._lock:
+            rows = self._db.execute("SELECT locale, msgctxt, msgid, state FROM overrides")
+            return {(loc, ctx or "", msgid): state for loc, ctx, msgid, state in rows}
+
+    def store_overrides(self, current: dict[tuple[str, str, str], str]) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM overrides")
+            self._db.executemany(
+                "INSERT INTO overrides VALUES (?, ?, ?, ?)",
+                [(loc, ctx, msgid, state) for (loc, ctx, msgid), state in current.items()],
+            )
+
+    def documents_with(self, app: Flask, msgid: str) -> set[str]:
+        """Paths of the documents that contain the text ``msgid``: a substring test of the
+        Markdown source first (each line of a block's text is in its file as written), the
+        parsed blocks only of the documents that pass it."""
+        from .content import TRANSLATABLE_META
+
+        first = msgid.split("\n", 1)[0].strip()
+        found = set()
+        for doc in app.extensions["sozialberichte.content"].documents.values():
+            fields = [doc.meta.get(key) for key in TRANSLATABLE_META]
+            fields += [item.title for item in doc.downloads]
+            if msgid in fields or (first and first in doc.body and msgid in doc.msgids()):
+                found.add(doc.path)
+        return found
+
+
+def current_overrides(app: Flask) -> dict[tuple[str, str, str], str]:
+    """``{(locale, msgctxt, msgid): state}`` of the editors' overrides in the database."""
+    if "sozialberichte.catalog_overrides" not in app.extensions:
+        return {}
+    from .editor.runtime import override_rows
+
+    found = {}
+    with app.app_context():
+        for language in LANGUAGES:
+            for msgctxt, msgid, _plural, msgstr, fuzzy in override_rows(app, language.code):
+                state = json.dumps([list(msgstr or []), bool(fuzzy)], ensure_ascii=False)
+                found[(language.code, msgctxt or "", msgid)] = state
+    return found
+
+
+def _index_document(app: Flask, index: SearchIndex, language, doc, replace=False) -> None:
+    """Render ``doc`` as a visitor of ``language`` reads it and put it into the index."""
     from .texts import ct_plain, document_text
 
-    index = SearchIndex(_revision(app))
+    # A fresh app context: a rebuild during a request must not share its ``g``
+    # (Flask-Babel caches the request's locale there).
+    with (
+        app.app_context(),
+        app.test_request_context(
+            doc.path,
+            base_url="http://localhost" + language.prefix + "/",
+            environ_overrides={ENVIRON_KEY: language.code},
+        ),
+    ):
+        parts = [ct_plain(doc.meta["summary"])] if doc.meta.get("summary") else []
+        parts.append(document_text(doc))
+        title, body = ct_plain(doc.title), "\n".join(parts)
+    (index.replace if replace else index.add)(language.code, doc.path, title, body)
+
+
+def _searchable(app: Flask) -> list:
     content: ContentStore = app.extensions["sozialberichte.content"]
+    return [doc for doc in content.documents.values() if doc.endpoint != "search.search"]
+
+
+def fill(app: Flask, index: SearchIndex) -> SearchIndex:
+    """Index every document in every language, rendered as a visitor of it would read it."""
+    overrides = current_overrides(app)  # before rendering: the texts are at least as new
     for language in LANGUAGES:
-        for doc in content.documents.values():
-            if doc.endpoint == "search.search":
-                continue
-            # A fresh app context: a rebuild during a request must not share its ``g``
-            # (Flask-Babel caches the request's locale there).
-            with (
-                app.app_context(),
-                app.test_request_context(
-                    doc.path,
-                    base_url="http://localhost" + language.prefix + "/",
-                    environ_overrides={ENVIRON_KEY: language.code},
-                ),
-            ):
-                parts = [ct_plain(doc.meta["summary"])] if doc.meta.get("summary") else []
-                parts.append(document_text(doc))
-                index.add(language.code, doc.path, ct_plain(doc.title), "\n".join(parts))
+        for doc in _searchable(app):
+            _index_document(app, index, language, doc)
+    index.store_overrides(overrides)
+    index.commit()
     return index
+
+
+def build(app: Flask) -> SearchIndex:
+    """A new index in memory (what a test or a one-off script may want)."""
+    return fill(app, SearchIndex(app.extensions.get(REVISION_KEY)))
+
+
+def index_dir(app: Flask) -> Path:
+    configured = app.config.get("SEARCH_INDEX_DIR")
+    if configured:
+        return Path(configured)
+    return Path(tempfile.gettempdir()) / f"sozialberichte-search-{os.getuid()}"
+
+
+def index_key(app: Flask) -> str:
+    """A hash of everything the index's texts come from: the content files, the compiled
+    catalogs, the database (its overrides) and the index format."""
+    from .db import database_url
+    from .i18n import translations_dir
+
+    digest = hashlib.sha256(INDEX_FORMAT.encode())
+    content = Path(app.config["CONTENT_DIR"]).resolve()
+    translations = Path(translations_dir(app)).resolve()
+    digest.update(f"{content}\0{translations}\0{database_url(app)}\0".encode())
+    files = sorted(content.glob("*/*.md")) + sorted(translations.glob("*/LC_MESSAGES/*.mo"))
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def open_index(app: Flask) -> SearchIndex:
+    """The index file for the current content and catalogs: opened when it exists, else
+    built once (other processes wait for the lock, then open what was built)."""
+    folder = index_dir(app)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"search-{index_key(app)}.sqlite3"
+    with open(folder / f"{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not path.exists():
+                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                temporary.unlink(missing_ok=True)
+                fill(app, SearchIndex(path=temporary))._db.close()
+                os.replace(temporary, path)
+                log.info("search index built: %s", path)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    index = SearchIndex(app.extensions.get(REVISION_KEY), path)
+    with index._lock:
+        index._db.execute("PRAGMA journal_mode=WAL")
+    return index
+
+
+def synchronise(app: Flask, index: SearchIndex) -> int:
+    """Bring the index up to the editors' overrides in the database: only the documents
+    that contain a changed text, only in the changed language. Returns how many
+    (language, document) entries were indexed again."""
+    by_code = {language.code: language for language in LANGUAGES}
+    lock_path = index.path + ".lock" if index.path != ":memory:" else None
+    handle = open(lock_path, "w") if lock_path else None  # noqa: SIM115 - closed below
+    try:
+        if handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        current = current_overrides(app)
+        stored = index.stored_overrides()
+        changed = {
+            key for key in current.keys() | stored.keys() if current.get(key) != stored.get(key)
+        }
+        affected: set[tuple[str, str]] = set()
+        for code, _ctx, msgid in changed:
+            codes = [code] + (["de@ls"] if code == "de" else [])  # de@ls falls back to de
+            for path in index.documents_with(app, msgid):
+                affected.update((c, path) for c in codes if c in by_code)
+        content = app.extensions["sozialberichte.content"]
+        for code, path in sorted(affected):
+            doc = content.get(path)
+            if doc is not None and doc.endpoint != "search.search":
+                _index_document(app, index, by_code[code], doc, replace=True)
+        if changed:
+            index.store_overrides(current)
+            index.commit()
+        return len(affected)
+    finally:
+        if handle:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+
+def synchronise_content(app: Flask, index: SearchIndex) -> int:
+    """Index what the editors published in the browser (webapp/publishing lays it over the
+    files): a document that differs from the one indexed is indexed again in every
+    language; a deleted or unpublished one, or one no longer overlaid, is removed or
+    indexed from its file again. Returns how many documents were indexed again."""
+    content = app.extensions["sozialberichte.content"]
+    files = app.extensions.get("sozialberichte.content_files", content)
+    published = {
+        path: doc for path, doc in content.documents.items() if files.documents.get(path) is not doc
+    }
+    changed = set(content.gone) | (index.published.keys() - published.keys())
+    for path, doc in published.items():
+        before = index.published.get(path)
+        if before is None or (before.meta, before.body) != (doc.meta, doc.body):
+            changed.add(path)
+    for path in sorted(changed):
+        doc = content.get(path)
+        if doc is None or doc.endpoint == "search.search":
+            index.delete(path)
+            continue
+        for language in LANGUAGES:
+            _index_document(app, index, language, doc, replace=True)
+    index.published = published
+    if changed:
+        index.commit()
+    return len(changed)
 
 
 _rebuild_lock = threading.Lock()
 
 
-def _revision(app: Flask) -> tuple:
-    """What the index depends on: the catalogs and the published documents (the store's
-    revision, set by webapp/publishing)."""
-    content = app.extensions["sozialberichte.content"]
-    return (app.extensions.get(REVISION_KEY), getattr(content, "revision", None))
-
-
 def index() -> SearchIndex:
-    """The index, rebuilt (about 50 ms) once an editor's change reached this process's
-    catalogs, so search results never lag behind the pages."""
+    """The index, brought up to date with the editors' changes once they reached this
+    process's catalogs (only the documents with a changed text are indexed again), so
+    search results never lag behind the pages."""
     from flask import current_app
 
     app = current_app._get_current_object()
     current = app.extensions[EXTENSION_KEY]
-    if current.revision != _revision(app):
+    revision = app.extensions.get(REVISION_KEY)
+    content_revision = getattr(app.extensions["sozialberichte.content"], "revision", None)
+    if current.revision != revision or current.content_revision != content_revision:
         with _rebuild_lock:
-            current = app.extensions[EXTENSION_KEY]
-            if current.revision != _revision(app):
-                current = app.extensions[EXTENSION_KEY] = build(app)
+            if current.content_revision != content_revision:
+                synchronise_content(app, current)
+                current.content_revision = content_revision
+            if current.revision != revision:
+                synchronise(app, current)
+                current.revision = revision
     return current
 
 
 def init_app(app: Flask) -> None:
     from .views import search as search_view
 
-    app.extensions[EXTENSION_KEY] = build(app)
+    app.extensions[EXTENSION_KEY] = open_index(app)
     app.register_blueprint(search_view.bp)

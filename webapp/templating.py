@@ -94,16 +94,19 @@ def init_app(app: Flask) -> None:
     def _layout_context():
         path = request.path
         store = texts.store()
-        doc = store.get(path)
-        nav_current = path
-        crumbs = breadcrumb_for(path)
-        if doc is None and len(crumbs) > 0:
-            nav_current = crumbs[-1]["path"]
+        # A path without a document (an error page, the editors' area, a confirmation) is no
+        # navigation item: none is "page", its ancestors are marked as the current section
+        # (main_nav.html), never the start page.
+        own_trail = getattr(g, "breadcrumb", None)
+        crumbs = own_trail or breadcrumb_for(path)
         return {
             "content": store,
             "current_path": path,
-            "nav_current": nav_current,
-            "breadcrumb": getattr(g, "breadcrumb", None) or crumbs,
+            "nav_current": path,
+            # The trail's last item is this page only when it is this page's document (or a
+            # view's own trail); otherwise breadcrumb.html adds the page's title as current.
+            "breadcrumb_complete": bool(own_trail) or crumbs[-1]["path"] == path,
+            "breadcrumb": crumbs,
             "untranslated_parts": getattr(g, "untranslated", False),
             "html_classes": " ".join(getattr(g, "html_classes", ())),
         }

@@ -1,13 +1,21 @@
 """The catalogs as editors see them: the repository's ``.po`` files with the translations
 saved in the browser (database overrides) laid on top.
 
-The ``.pot`` lists the current German sources; an override whose msgid is no longer there
-is *obsolete*. An entry whose ``.po`` record carries ``#| msgid`` (``pybabel update
---previous``) has a changed source until an editor saves it again.
+A language has several catalogs (:mod:`webapp.i18n.catalogs`): ``messages`` for the
+interface strings and one per content document (named by its file,
+``content/seiten/hilfen.md``). Every entry knows its catalog (``Entry.catalog``). The
+``messages.pot`` lists the current interface sources; a document catalog is updated from its
+document by ``make translations`` and so is its own list of sources. An override whose msgid
+is in no catalog is *obsolete*. An entry whose ``.po`` record carries ``#| msgid`` has a
+changed source until an editor saves it again.
+
+Parsed catalogs and the entries made from them are cached until their file changes, so the
+overview and the lists stay fast with thousands of documents.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import threading
@@ -23,6 +31,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..i18n import BY_CODE, translations_dir
+from ..i18n.catalogs import document_catalogs
 from .models import TranslationOverride
 
 #: Languages editors maintain (German is the source).
@@ -32,6 +41,8 @@ SLUGS = {"de@ls": "leichte-sprache", "en": "en"}
 BY_SLUG = {slug: code for code, slug in SLUGS.items()}
 
 UNTRANSLATED, FUZZY, TRANSLATED = "untranslated", "fuzzy", "translated"
+#: The catalog name of the interface strings (``messages.po``).
+INTERFACE = "messages"
 
 
 def entry_key(msgid: str, msgctxt: str | None = None) -> str:
@@ -60,6 +71,7 @@ class Entry:
     overridden: bool = False
     file_msgstr: list[str] = field(default_factory=list)
     file_changed: bool = False  # the .po changed after the browser edit (see apply_override)
+    catalog: str = INTERFACE  # the catalog (file) of the entry: INTERFACE or a document
 
     @property
     def plural(self) -> bool:
@@ -81,6 +93,15 @@ class Entry:
     def python_format(self) -> bool:
         return "python-format" in self.flags
 
+    def haystack(self) -> str:
+        """Source and translation, case-folded, for the entry list's search (cached; an
+        override works on a copy and drops it)."""
+        cached = self.__dict__.get("_haystack")
+        if cached is None:
+            text = " ".join([self.msgid, self.msgid_plural or "", *self.msgstr])
+            cached = self.__dict__["_haystack"] = text.casefold()
+        return cached
+
     @property
     def files(self) -> list[str]:
         return list(dict.fromkeys(name for name, _line in self.locations))
@@ -90,8 +111,34 @@ class Entry:
         return {"msgstr": list(self.msgstr), "fuzzy": bool(self.fuzzy)}
 
 
-def po_path(app: Flask, code: str) -> str:
-    return os.path.join(translations_dir(app), code, "LC_MESSAGES", "messages.po")
+def po_path(app: Flask, code: str, catalog: str = INTERFACE) -> str:
+    """The ``.po`` file of one catalog of ``code``."""
+    if catalog == INTERFACE:
+        return os.path.join(translations_dir(app), code, "LC_MESSAGES", "messages.po")
+    if not catalog.endswith(".md") or ".." in catalog.split("/"):
+        raise ValueError(catalog)
+    name = catalog[: -len(".md")] + ".po"
+    return os.path.join(translations_dir(app), code, "LC_MESSAGES", *name.split("/"))
+
+
+_names_cache: dict[str, tuple[tuple, list[str]]] = {}
+
+
+def catalog_names(code: str) -> list[str]:
+    """The catalogs of ``code``: the interface first, then every document, by name
+    (listed again only when a folder of document catalogs changed)."""
+    base = os.path.join(translations_dir(current_app), code, "LC_MESSAGES", "content")
+    try:
+        folders = [base] + [e.path for e in os.scandir(base) if e.is_dir()]
+    except FileNotFoundError:
+        folders = []
+    stamp = tuple((f, _stamp(f)) for f in folders)
+    cached = _names_cache.get(base)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    names = [INTERFACE, *document_catalogs(translations_dir(current_app), code)]
+    _names_cache[base] = (stamp, names)
+    return names
 
 
 def pot_path(app: Flask) -> str:
@@ -119,10 +166,9 @@ def read_catalog_file(path: str, locale: str | None = None) -> Catalog | None:
     return catalog
 
 
-def file_catalog(code: str) -> Catalog:
-    app = current_app
-    catalog = read_catalog_file(po_path(app, code), locale=code)
-    return catalog if catalog is not None else Catalog(locale=code)
+def file_catalog(code: str, catalog: str = INTERFACE) -> Catalog:
+    found = read_catalog_file(po_path(current_app, code, catalog), locale=code)
+    return found if found is not None else Catalog(locale=code)
 
 
 def template_catalog() -> Catalog | None:
@@ -186,6 +232,7 @@ def _entry_from_message(message: Message, source: Message | None) -> Entry:
 
 
 def apply_override(entry: Entry, row: TranslationOverride) -> Entry:
+    entry.__dict__.pop("_haystack", None)
     entry.msgstr = list(row.msgstr)
     entry.fuzzy = row.fuzzy
     entry.version = row.version
@@ -205,36 +252,77 @@ class CatalogView:
     obsolete: list[TranslationOverride]
 
     def get(self, key: str) -> Entry | None:
-        return next((e for e in self.entries if e.key == key), None)
+        """The entry (a copy: callers may change it)."""
+        found = next((e for e in self.entries if e.key == key), None)
+        return copy.copy(found) if found is not None else None
 
 
-def load_view(code: str) -> CatalogView:
-    po = file_catalog(code)
-    pot = template_catalog()
-    rows = overrides(code)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    sources = pot if pot is not None else po
+_entries_cache: dict[tuple, tuple[tuple, list[Entry]]] = {}
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return (None,)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def file_entries(code: str, catalog: str, path: str | None = None) -> list[Entry]:
+    """The entries of one catalog file as read from disk (shared: never change them)."""
+    app = current_app
+    path = path or po_path(app, code, catalog)
+    pot = pot_path(app) if catalog == INTERFACE else None
+    stamp = (_stamp(path), _stamp(pot) if pot else None)
+    cache_key = (path, code)
+    with _cache_lock:
+        cached = _entries_cache.get(cache_key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    po = file_catalog(code, catalog)
+    template = template_catalog() if catalog == INTERFACE else None
+    sources = template if template is not None else po
+    entries = []
     for source in sources:
         if not source.id:
             continue
-        message = po.get(source.id, source.context) if pot is not None else source
+        message = po.get(source.id, source.context) if template is not None else source
         if message is None:  # in the .pot, not yet in this language's .po
             message = Message(source.id, "" if not source.pluralizable else ("", ""))
             message.context = source.context
         entry = _entry_from_message(message, source)
-        if entry.key in rows:
-            apply_override(entry, rows[entry.key])
+        entry.catalog = catalog
         entries.append(entry)
-        seen.add(entry.key)
-    obsolete = [row for key, row in rows.items() if key not in seen]
+    with _cache_lock:
+        _entries_cache[cache_key] = (stamp, entries)
+    return entries
+
+
+def load_view(code: str, catalog: str | None = None) -> CatalogView:
+    """Every entry of ``code`` (or of one of its catalogs), overrides laid on top."""
+    rows = overrides(code)
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    base = os.path.join(translations_dir(current_app), code, "LC_MESSAGES")
+    names = catalog_names(code) if catalog is None else [catalog]
+    for name in names:
+        path = None if name == INTERFACE else os.path.join(base, name[: -len(".md")] + ".po")
+        found = file_entries(code, name, path)
+        seen.update(entry.key for entry in found)
+        for entry in found:
+            row = rows.get(entry.key)
+            entries.append(apply_override(copy.copy(entry), row) if row else entry)
+    # Obsolete overrides are known only when every catalog was read.
+    obsolete = [row for key, row in rows.items() if key not in seen] if catalog is None else []
     return CatalogView(code=code, entries=entries, obsolete=obsolete)
 
 
-def merged_catalog(code: str, changes: dict[str, Entry] | None = None) -> Catalog:
-    """The language's ``.po`` file with every override (and ``changes``) applied: what the
+def merged_catalog(
+    code: str, changes: dict[str, Entry] | None = None, catalog: str = INTERFACE
+) -> Catalog:
+    """One catalog's ``.po`` file with every override (and ``changes``) applied: what the
     download offers, what ``flask editor export`` writes and what a save must compile."""
-    path = po_path(current_app, code)
+    path = po_path(current_app, code, catalog)
     if os.path.exists(path):
         with open(path, "rb") as handle:
             merged = read_po(handle, locale=code)
@@ -246,7 +334,7 @@ def merged_catalog(code: str, changes: dict[str, Entry] | None = None) -> Catalo
             message.previous_id = [previous] if previous else []
             message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     changes = changes or {}
-    for entry in load_view(code).entries:
+    for entry in load_view(code, catalog).entries:
         entry = changes.get(entry.key, entry)
         if not entry.overridden:
             continue

@@ -112,8 +112,10 @@ def apply_changes(code: str, changes: list[Change], editor: str) -> Result:
     """
     for change in changes:
         change.locale = code
-    try:
-        compile_catalog(merged_catalog(code, {c.entry.key: c.changed_entry() for c in changes}))
+    changed = {c.entry.key: c.changed_entry() for c in changes}
+    try:  # each catalog (file) the changes touch must still compile
+        for name in sorted({c.entry.catalog for c in changes}):
+            compile_catalog(merged_catalog(code, changed, name))
     except Exception as error:
         raise NotCompilable(str(error)) from error
     result = Result()

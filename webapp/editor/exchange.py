@@ -1,27 +1,84 @@
-"""Exchange with other tools: download a language's ``.po`` (files + browser edits), upload
-one edited in Poedit or Weblate (validated, then merged as audited changes), and export the
-browser edits into the repository's ``.po`` files (``flask editor export``)."""
+"""Exchange with other tools: download one catalog's ``.po`` (the interface or a document,
+files + browser edits) or a language's whole set as a zip, upload either edited in Poedit or
+Weblate (validated, then merged as audited changes), and export the browser edits into the
+repository's ``.po`` files (``flask editor export``)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 from flask_babel import format_decimal, gettext
 
-from .catalog import compile_catalog, entry_key, merged_catalog, po_path, singular
+from .catalog import (
+    INTERFACE,
+    catalog_names,
+    compile_catalog,
+    entry_key,
+    merged_catalog,
+    po_path,
+    singular,
+)
 from .catalog import load_view as load_catalog_view
 from .changes import Change, apply_changes
 from .checks import blocking, check_entry
 from .forms import MAX_TRANSLATION_LENGTH
 
 
-def po_bytes(code: str) -> bytes:
+def po_bytes(code: str, catalog: str = INTERFACE) -> bytes:
     buffer = BytesIO()
-    write_po(buffer, merged_catalog(code), width=0)
+    write_po(buffer, merged_catalog(code, catalog=catalog), width=0)
+    return buffer.getvalue()
+
+
+def zip_name(catalog: str) -> str:
+    """The member of a catalog in a language's zip: ``messages.po``, ``content/…/x.po``."""
+    return "messages.po" if catalog == INTERFACE else catalog[: -len(".md")] + ".po"
+
+
+def zip_bytes(code: str) -> bytes:
+    """Every catalog of ``code`` (with the browser edits) in one zip."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in catalog_names(code):
+            info = zipfile.ZipInfo(zip_name(name), date_time=(2024, 1, 1, 0, 0, 0))
+            archive.writestr(info, po_bytes(code, name), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+#: A language's zip may hold this many catalogs (documents and the interface).
+MAX_ZIP_MEMBERS = 20_000
+
+
+def zip_as_po(code: str, data: bytes) -> bytes:
+    """The ``.po`` files of an uploaded zip as one ``.po`` (entries are found by their
+    text, whatever catalog they came from). Raises ``ValueError`` for a broken zip."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = [i for i in archive.infolist() if i.filename.endswith(".po")]
+        if not members or len(members) > MAX_ZIP_MEMBERS:
+            raise ValueError(gettext("Die ZIP-Datei enthält keine PO-Dateien."))
+        combined = None
+        for info in members:
+            catalog = read_po(BytesIO(archive.read(info)), abort_invalid=True)
+            if combined is None:
+                combined = catalog
+                continue
+            if _locale_of(catalog) != _locale_of(combined):
+                combined = Catalog(locale="und")  # reported as the wrong language below
+                break
+            for message in catalog:
+                if message.id and combined.get(message.id, message.context) is None:
+                    combined[message.id] = message
+    except (zipfile.BadZipFile, PoFileError, UnicodeDecodeError, KeyError, IndexError) as error:
+        raise ValueError(str(error)) from error
+    buffer = BytesIO()
+    write_po(buffer, combined, width=0)
     return buffer.getvalue()
 
 
@@ -45,6 +102,12 @@ def upload(code: str, data: bytes, editor: str) -> UploadReport:
     """Validate an uploaded ``.po`` for language ``code`` and merge what changed. Any error
     (syntax, other language, broken placeholders or links, no known entry) changes nothing."""
     report = UploadReport()
+    if data[:4] == b"PK\x03\x04":  # a language's whole set (zip_bytes)
+        try:
+            data = zip_as_po(code, data)
+        except ValueError as error:
+            report.errors.append(gettext("Die ZIP-Datei ist ungültig: %(error)s", error=error))
+            return report
     try:
         catalog = read_po(BytesIO(data), abort_invalid=True)
     except (PoFileError, UnicodeDecodeError, ValueError, IndexError, KeyError) as error:
@@ -131,16 +194,25 @@ def write_atomically(path: str, data: bytes) -> None:
 
 
 def export(app, code: str) -> int:
-    """Write the browser edits of ``code`` into its ``.po`` and ``.mo`` files; returns the
-    number of overrides written. The database keeps them (other instances may still run
-    the old files); an override equal to the file changes nothing."""
+    """Write the browser edits of ``code`` into its ``.po`` files (every catalog with an
+    override) and compile them; returns the number of overrides written. The database
+    keeps them (other instances may still run the old files); an override equal to the
+    file changes nothing."""
+    from ..i18n import translations_dir
+    from ..i18n.catalogs import compile_content
+
     view = load_catalog_view(code)
     written = sum(1 for entry in view.entries if entry.overridden)
-    catalog = merged_catalog(code)
-    mo = compile_catalog(catalog)
-    buffer = BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True)
-    path = po_path(app, code)
-    write_atomically(path, buffer.getvalue())
-    write_atomically(path[: -len(".po")] + ".mo", mo)
+    touched = sorted({entry.catalog for entry in view.entries if entry.overridden})
+    for name in touched:
+        catalog = merged_catalog(code, catalog=name)
+        mo = compile_catalog(catalog)
+        buffer = BytesIO()
+        write_po(buffer, catalog, width=0, include_previous=True)
+        path = po_path(app, code, name)
+        write_atomically(path, buffer.getvalue())
+        if name == INTERFACE:
+            write_atomically(path[: -len(".po")] + ".mo", mo)
+    if any(name != INTERFACE for name in touched):
+        compile_content(translations_dir(app), code, force=True)
     return written

@@ -38,16 +38,18 @@ from .catalog import (
     BY_SLUG,
     EDITABLE,
     FUZZY,
+    INTERFACE,
     SLUGS,
     TRANSLATED,
     UNTRANSLATED,
     Entry,
+    catalog_names,
     language_name,
     load_view,
 )
 from .changes import CannotUndo, Conflict, NotCompilable, save, undo
 from .checks import ERROR, Problem, blocking, check_entry
-from .exchange import UploadReport, po_bytes, upload
+from .exchange import UploadReport, po_bytes, upload, zip_bytes
 from .forms import ActionForm, EntryForm, LoginForm, UploadForm
 from .models import AuditEntry
 
@@ -306,28 +308,36 @@ def paging(total: int) -> tuple[int, int]:
 
 def stats(entries: list[Entry]) -> dict:
     total = len(entries)
-    counts = {
-        TRANSLATED: sum(e.status == TRANSLATED for e in entries),
-        FUZZY: sum(e.status == FUZZY for e in entries),
-        UNTRANSLATED: sum(e.status == UNTRANSLATED for e in entries),
-        "changed": sum(e.source_changed for e in entries),
-        "file": sum(e.file_changed for e in entries),
-    }
+    counts = {TRANSLATED: 0, FUZZY: 0, UNTRANSLATED: 0, "changed": 0, "file": 0}
+    for entry in entries:  # one pass: thousands of entries per language
+        counts[entry.status] += 1
+        if entry.fuzzy and entry.previous_id:
+            counts["changed"] += 1
+        if entry.file_changed:
+            counts["file"] += 1
     percent = {k: (100 * v / total if total else 0.0) for k, v in counts.items()}
     return {"total": total, "counts": counts, "percent": percent}
 
 
-def by_file(entries: list[Entry]) -> list[dict]:
+#: Above this many catalogs the entry list's document filter is a text field, not a list.
+MAX_FILE_OPTIONS = 200
+#: Rows of the per-document table on a language's overview page.
+FILES_PER_PAGE = 50
+
+
+def by_file(entries: list[Entry], page: int | None = None) -> tuple[list[dict], int, int]:
+    """Statistics per catalog (the interface strings, then one row per content document),
+    one page of rows at a time: ``(rows, page, pages)``."""
     docs = documents_by_source()
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
-        for name in entry.files or ["–"]:
-            groups.setdefault(name, []).append(entry)
-    rows = [
-        {"file": name, "doc": docs.get(name), "stats": stats(items)}
-        for name, items in groups.items()
-    ]
-    return sorted(rows, key=lambda r: (r["doc"] is None, r["file"]))
+        groups.setdefault(entry.catalog, []).append(entry)
+    names = sorted(groups, key=lambda n: (n != INTERFACE, docs.get(n) is None, n))
+    pages = max(1, (len(names) + FILES_PER_PAGE - 1) // FILES_PER_PAGE)
+    page = min(max(page or 1, 1), pages)
+    shown = names[(page - 1) * FILES_PER_PAGE : page * FILES_PER_PAGE]
+    rows = [{"file": n, "doc": docs.get(n), "stats": stats(groups[n])} for n in shown]
+    return rows, page, pages
 
 
 def filtered(entries: list[Entry], args) -> list[Entry]:
@@ -344,12 +354,10 @@ def filtered(entries: list[Entry], args) -> list[Entry]:
                 continue
         elif status and entry.status != status:
             continue
-        if filename and filename not in entry.files:
+        if filename and filename != entry.catalog and filename not in entry.files:
             continue
-        if query:
-            haystack = " ".join([entry.msgid, entry.msgid_plural or "", *entry.msgstr])
-            if query not in haystack.casefold():
-                continue
+        if query and query not in entry.haystack():
+            continue
         found.append(entry)
     return found
 
@@ -424,13 +432,17 @@ def index():
 def language(slug: str):
     code = _language(slug)
     view = load_view(code)
+    asked = request.args.get("seite", "1")
+    files, page, pages = by_file(view.entries, int(asked) if asked.isdigit() else 1)
     return render_page(
         "editor/language.html",
         code=code,
         slug=slug,
         name=language_name(code),
         stats=stats(view.entries),
-        files=by_file(view.entries),
+        files=files,
+        page=page,
+        pages=pages,
         obsolete=view.obsolete,
     )
 
@@ -438,12 +450,14 @@ def language(slug: str):
 @bp.route("/<slug>/eintraege")
 def entries(slug: str):
     code = _language(slug)
-    view = load_view(code)
+    names = catalog_names(code)
+    chosen = request.args.get("datei", "")
+    view = load_view(code, chosen if chosen in names else None)  # one document: its catalog
     found = filtered(view.entries, request.args)
     page, pages = paging(len(found))
     shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
     kept = list_args(request.args)
-    files = sorted({name for entry in view.entries for name in entry.files})
+    files = names
     g.breadcrumb.append({"path": f"/redaktion/{slug}/eintraege", "label": _l("Einträge")})
     return render_page(
         "editor/entries.html",
@@ -457,7 +471,7 @@ def entries(slug: str):
         kept=kept,
         query=urlencode(kept),
         status_filters=STATUS_FILTERS,
-        files=files,
+        files=files if len(files) <= MAX_FILE_OPTIONS else None,
         documents=documents_by_source(),
         page_links=lambda e: page_links(e, code),
     )
@@ -625,15 +639,37 @@ def undo_change(audit_id: int):
 # --- exchange ---------------------------------------------------------------------------
 
 
-@bp.route("/<slug>/messages.po")
-def download(slug: str):
-    code = _language(slug)
-    filename = f"messages-{slug}.po"
+def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(
-        po_bytes(code),
-        mimetype="text/x-gettext-translation",
+        data,
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/<slug>/messages.po")
+def download(slug: str):
+    """The interface strings' catalog of the language."""
+    code = _language(slug)
+    return _attachment(po_bytes(code), f"messages-{slug}.po", "text/x-gettext-translation")
+
+
+@bp.route("/<slug>/katalog/<path:name>.po")
+def download_document(slug: str, name: str):
+    """One content document's catalog (``content/seiten/hilfen`` → its ``.po``)."""
+    code = _language(slug)
+    catalog = name + ".md"
+    if catalog not in catalog_names(code):
+        abort(404)
+    filename = f"{name.rsplit('/', 1)[-1]}-{slug}.po"
+    return _attachment(po_bytes(code, catalog), filename, "text/x-gettext-translation")
+
+
+@bp.route("/<slug>/kataloge.zip")
+def download_all(slug: str):
+    """Every catalog of the language (interface and documents) in one zip."""
+    code = _language(slug)
+    return _attachment(zip_bytes(code), f"kataloge-{slug}.zip", "application/zip")
 
 
 @bp.route("/<slug>/hochladen", methods=["GET", "POST"])
@@ -699,5 +735,6 @@ def _editor_context():
         "editor_action_label": lambda action: ACTION_LABELS.get(action, action),
         "editor_status_label": lambda status: STATUS_FILTERS.get(status, status),
         "editor_html_lang": lambda code: BY_CODE[code].html_lang,
+        "editor_interface": INTERFACE,
         "csrf_token": generate_csrf,
     }

@@ -19,7 +19,9 @@ from .views import bp, rate_limited
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 4 * 60 * 60)  # a long message takes time
+    # A form may stay open for a long time (WCAG 2.2.1: at least 20 hours); an expired one
+    # comes back filled in (views._not_saved).
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 24 * 60 * 60)
     app.register_blueprint(bp)
     init_limiter(app, bp, on_breach=rate_limited)
     app.cli.add_command(submissions_cli)

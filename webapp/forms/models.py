@@ -75,6 +75,14 @@ def store(kind: str, payload: dict, language: str) -> str:
     raise RuntimeError("no unique reference number after five attempts")
 
 
+def payload_of(reference: str) -> dict | None:
+    """The stored fields of the submission ``reference`` (None if there is none)."""
+    row = db.session.execute(
+        sa.select(Submission.payload).where(Submission.reference == reference)
+    ).scalar_one_or_none()
+    return dict(row) if row else None
+
+
 def purge(older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Deletes every submission older than ``older_than``; returns how many."""
     cutoff = (now or utcnow()) - older_than

@@ -20,8 +20,11 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
-#: Sends per client and form page; several forms of one office behind one address still fit.
+#: Stored submissions per client; several forms of one office behind one address still fit.
 DEFAULT_RATE_LIMIT = "5 per minute;30 per hour"
+#: Every POST per client, stored or not: a visitor correcting errors never reaches it, a
+#: program sending junk does.
+DEFAULT_ATTEMPT_LIMIT = "30 per minute;200 per hour"
 EXTENSION = "sozialberichte.limiter"
 
 
@@ -59,15 +62,30 @@ def forms_rate_limit() -> str:
     return current_app.config["FORMS_RATE_LIMIT"]
 
 
+def forms_attempt_limit() -> str:
+    return current_app.config["FORMS_ATTEMPT_LIMIT"]
+
+
+def is_stored(response) -> bool:
+    """A submission was stored: the redirect to its confirmation (303, or htmx's)."""
+    return response.status_code == 303 or "HX-Redirect" in response.headers
+
+
 def init_limiter(app: Flask, bp: Blueprint, on_breach) -> Limiter:
-    """A limiter for ``app`` that counts every POST to ``bp``'s views per client;
-    ``on_breach(limit)`` returns the response for a client over the limit."""
+    """A limiter for ``app`` on POSTs to ``bp``'s views per client: stored submissions count
+    toward ``FORMS_RATE_LIMIT``; invalid ones (a visitor correcting errors, an expired form)
+    only toward the much larger ``FORMS_ATTEMPT_LIMIT``. ``on_breach(limit)`` returns the
+    response for a client over a limit."""
     app.config.setdefault("FORMS_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    app.config.setdefault("FORMS_ATTEMPT_LIMIT", DEFAULT_ATTEMPT_LIMIT)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         shared_storage_settings(app.config)
     limiter = Limiter(get_remote_address, app=app, key_prefix="forms")
-    limiter.limit(forms_rate_limit, methods=["POST"], on_breach=on_breach)(bp)
+    limiter.limit(forms_rate_limit, methods=["POST"], on_breach=on_breach, deduct_when=is_stored)(
+        bp
+    )
+    limiter.limit(forms_attempt_limit, methods=["POST"], on_breach=on_breach)(bp)
     _scope_to_blueprint(app, limiter, bp.name)
     app.extensions[EXTENSION] = limiter
     _hide_client_addresses()

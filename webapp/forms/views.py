@@ -53,8 +53,8 @@ NOT_SAVED = {
                 "Cookies für dieses Portal erlaubt."
             ),
             _l(
-                "Ihre Angaben wurden nicht gespeichert. Sie stehen unten: Kopieren Sie Ihren "
-                "Text, öffnen Sie das Formular neu und senden Sie es noch einmal."
+                "Ihre Angaben wurden nicht gespeichert. Sie stehen unten im Formular. Prüfen "
+                "Sie sie und senden Sie das Formular noch einmal."
             ),
         ],
     ),
@@ -81,8 +81,8 @@ NOT_SAVED = {
                 "Darum haben wir diese Angaben nicht gespeichert."
             ),
             _l(
-                "Ihre Angaben stehen unten. Bitte warten Sie einige Minuten und senden Sie "
-                "das Formular dann noch einmal."
+                "Ihre Angaben stehen unten im Formular. Bitte warten Sie einige Minuten und "
+                "senden Sie das Formular dann noch einmal."
             ),
         ],
     ),
@@ -101,6 +101,10 @@ NOT_SAVED = {
         ],
     ),
 }
+
+#: Not saved, but nothing to fix: the form comes back filled in, with a fresh token, ready to
+#: send again (WCAG 3.3.7); other reasons show the entries as text.
+SEND_AGAIN = ("csrf", "rate_limited")
 
 #: Endpoint → (form, content document's path).
 FORM_PAGES = {
@@ -197,12 +201,19 @@ def _announcement(errors) -> str:
 
 def _not_saved(reason: str, form: PortalForm, doc):
     status, title, paragraphs = NOT_SAVED[reason]
+    send_again = reason in SEND_AGAIN
+    if send_again and wants_fragments():
+        # htmx swaps a 422 in place (webapp/fragments.py); an error status would leave the
+        # visitor with the old, refused form.
+        status = 422
     return render_page(
         "forms/not_saved.html",
         status,
         title=title,
         paragraphs=paragraphs,
         entries=form.entries(),
+        form=form if send_again else None,
+        texts=TEXTS[form.kind],
         form_title=ct_plain(doc.title),
         form_path=doc.path,
     )
@@ -225,7 +236,7 @@ def _document(path: str):
 def rate_limited(_limit):
     """Flask-Limiter's ``on_breach``: the not-saved page with the entries shown back."""
     form_class, path = FORM_PAGES[request.endpoint]
-    return _not_saved("rate_limited", _bind(form_class, meta={"csrf": False}), _document(path))
+    return _not_saved("rate_limited", _bind(form_class), _document(path))
 
 
 def _confirmation(kind: str, form_endpoint: str):
@@ -234,7 +245,26 @@ def _confirmation(kind: str, form_endpoint: str):
         return redirect(url_for(form_endpoint), 303)
     title = TEXTS[kind]["confirmation_title"]
     g.breadcrumb = [*breadcrumb_for(request.path), {"path": request.path, "label": title}]
-    return render_page("forms/confirmation.html", texts=TEXTS[kind], reference=found["reference"])
+    return render_page(
+        "forms/confirmation.html",
+        texts=TEXTS[kind],
+        reference=found["reference"],
+        order=_order(found["reference"]) if kind == "bestellung" else None,
+    )
+
+
+def _order(reference: str) -> dict | None:
+    """What an order ships where, as stored (WCAG 3.3.4: a typo in the address is seen)."""
+    try:
+        payload = models.payload_of(reference)
+    except SQLAlchemyError as error:
+        log.error("order confirmation: address not read, database error %s", type(error).__name__)
+        return None
+    if not payload:
+        return None
+    lines = [payload.get("name"), payload.get("street")]
+    lines.append(" ".join(v for v in (payload.get("postcode"), payload.get("city")) if v))
+    return {"address": [line for line in lines if line], "copies": payload.get("copies")}
 
 
 def _prefill_page(form: BarrierForm) -> None:

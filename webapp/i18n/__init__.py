@@ -4,7 +4,8 @@ The language comes from the URL prefix alone (``/``, ``/leichte-sprache/…``, `
 :class:`LocalePrefixMiddleware` moves a known prefix from ``PATH_INFO`` to ``SCRIPT_NAME``,
 so every route is defined once and ``url_for`` builds links inside the visitor's language.
 
-Catalogs: ``translations/<locale>/LC_MESSAGES/messages.mo`` (built by ``make catalogs``),
+Catalogs: ``translations/<locale>/LC_MESSAGES/messages.mo`` (interface) and ``content.mo``
+(every document's catalog, see :mod:`webapp.i18n.catalogs`), built by ``make catalogs``,
 ``de@ls`` with the German catalog behind it. Content blocks are checked with
 :func:`is_translated` and shown in German, marked ``lang="de"``, where the language's own
 catalog lacks them (fuzzy entries are not compiled, so they count as missing). An interface
@@ -173,6 +174,14 @@ def load_catalog(app: Flask, code: str) -> NullTranslations:
         # Read the file afresh (gettext.translation() caches by path, and an edited
         # catalog must be seen at once).
         catalog = Translations.load(directory, [locale], "messages")
+        # The texts of the content documents: one catalog per document, compiled into one
+        # ``content.mo`` per language (webapp/i18n/catalogs.py).
+        content = Translations.load(directory, [locale], "content")
+        if isinstance(content, Translations):
+            if isinstance(catalog, Translations):
+                catalog._catalog.update(content._catalog)
+            else:
+                catalog = content
         # Translations saved in the editors' area (webapp/editor/runtime.py) lie on top.
         overrides = app.extensions.get("sozialberichte.catalog_overrides")
         if overrides is not None:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import click
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 from flask import current_app
 from flask.cli import AppGroup
 
 from . import LANGUAGES, SOURCE, translations_dir
+from .catalogs import read_language
 from .leichte_sprache import HARD, check
 
 translations_cli = AppGroup("translations", help="Übersetzungen: Stand und Prüfung.")
@@ -40,11 +40,8 @@ class Counts:
 
 
 def read_catalog(directory: str, code: str) -> Catalog | None:
-    path = os.path.join(directory, code, "LC_MESSAGES", "messages.po")
-    if not os.path.exists(path):
-        return None
-    with open(path, "rb") as fileobj:
-        return read_po(fileobj, locale=code.split("@")[0])
+    """The interface catalog and every document catalog of ``code`` as one."""
+    return read_language(directory, code)
 
 
 def message_state(message) -> str:

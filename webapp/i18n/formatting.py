@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import Domain, get_domain, get_locale
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import escape
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,13 @@ class SafeFormattingDomain(Domain):
 
 def _in_template(context, text: str, source: str, variables: Mapping):
     """Jinja's newstyle formatting (always, HTML-escaping the variables when autoescaping),
-    through :func:`format_translation`."""
-    if context.eval_ctx.autoescape:  # as Jinja's own newstyle gettext: the text is markup
-        text, source = Markup(text), Markup(source)  # noqa: S704
+    through :func:`format_translation`.
+
+    Unlike Jinja's own newstyle ``gettext``, which takes a translation as markup, the text is
+    escaped too: a translation is text (no msgid holds HTML), and one that an editor stored
+    with markup in it must not put links or elements into every page."""
+    if context.eval_ctx.autoescape:
+        text, source = escape(text), escape(source)
     return format_translation(text, source, variables)
 
 

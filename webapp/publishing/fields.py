@@ -10,7 +10,7 @@ from pathlib import Path
 
 import frontmatter
 
-from ..content import MD, Document
+from ..content import Document
 
 KIND_FOLDERS = {"page": "seiten", "news": "aktuelles", "event": "veranstaltungen"}
 KIND_BASES = {"page": "/", "news": "/aktuelles/", "event": "/veranstaltungen/"}
@@ -90,7 +90,7 @@ def to_document(kind: str, path: str, data: dict, source: str, base: Document | 
         path=path,
         source=source,
         meta=meta,
-        tokens=MD.parse(data.get("body") or "", {}),
+        body=data.get("body") or "",
         downloads=list(base.downloads) if base else [],
     )
 

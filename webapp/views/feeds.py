@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from icalendar import Calendar, Event
 
 from ..i18n import LANGUAGES
@@ -17,26 +27,64 @@ def _absolute(path: str) -> str:
     return request.host_url.rstrip("/") + request.script_root + path
 
 
-@bp.route("/sitemap.xml")
-def sitemap():
+#: Above this many URLs, /sitemap.xml is a sitemap index of /sitemap-1.xml, /sitemap-2.xml, …
+SITEMAP_MAX_URLS = 10_000
+#: The Atom feed carries the newest entries; the list page /aktuelles/ is the archive.
+FEED_ENTRIES = 30
+
+
+def _sitemap_documents() -> list:
+    return [doc for doc in store().documents.values() if doc.endpoint != "hidden"]
+
+
+def _sitemap_chunks() -> list[list]:
+    """The documents in parts of at most SITEMAP_MAX_URLS URLs (one per language each)."""
+    limit = int(current_app.config.get("SITEMAP_MAX_URLS", SITEMAP_MAX_URLS))
+    per_part = max(1, limit // len(LANGUAGES))
+    docs = _sitemap_documents()
+    return [docs[start : start + per_part] for start in range(0, len(docs), per_part)]
+
+
+def _urlset(docs: list) -> Response:
     root = request.host_url.rstrip("/")
-    entries = []
-    for doc in store().documents.values():
-        if doc.endpoint == "hidden":
-            continue
-        entries.append(
-            {
-                "alternates": [(lang, root + lang.prefix + doc.path) for lang in LANGUAGES],
-                "lastmod": doc.date,
-            }
-        )
+    entries = [
+        {
+            "alternates": [(lang, root + lang.prefix + doc.path) for lang in LANGUAGES],
+            "lastmod": doc.date,
+        }
+        for doc in docs
+    ]
     body = render_template("feeds/sitemap.xml", entries=entries)
     return Response(body, mimetype="application/xml")
 
 
+@bp.route("/sitemap.xml")
+def sitemap():
+    chunks = _sitemap_chunks()
+    if len(chunks) <= 1:
+        return _urlset(chunks[0] if chunks else [])
+    parts = [
+        {
+            "loc": _absolute(f"/sitemap-{number}.xml"),
+            "lastmod": max((d.date for d in chunk if d.date), default=None),
+        }
+        for number, chunk in enumerate(chunks, start=1)
+    ]
+    body = render_template("feeds/sitemap_index.xml", parts=parts)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.route("/sitemap-<int:number>.xml")
+def sitemap_part(number: int):
+    chunks = _sitemap_chunks()
+    if len(chunks) <= 1 or not 1 <= number <= len(chunks):
+        abort(404)
+    return _urlset(chunks[number - 1])
+
+
 @bp.route("/aktuelles/feed.xml")
 def news_feed():
-    items = store().of_kind("news")
+    items = store().of_kind("news")[:FEED_ENTRIES]
     dates = [d.date for d in items if d.date]
     updated = max(dates) if dates else dt.date(2024, 1, 1)
     body = render_template(
@@ -89,6 +137,14 @@ def download(name: str):
 def robots():
     lines = ["User-agent: *", "Disallow: /redaktion/", f"Sitemap: {_absolute('/sitemap.xml')}"]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers that ask on their own get the page's icon (``<link rel="icon">``), no 404."""
+    from ..templating import static_url
+
+    return redirect(request.script_root + static_url("favicon.svg"), 301)
 
 
 @bp.route("/healthz")

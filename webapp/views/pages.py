@@ -66,19 +66,17 @@ class Paging:
 
 def paging_for(kind: str) -> Paging:
     """The requested page of the list; the year is allowed only if an item has it."""
-    items = store().of_kind(kind)
-    years = sorted({doc.date.year for doc in items if doc.date}, reverse=True)
+    years = store().years(kind)
     year = request.args.get("jahr", type=int)
     if year not in years:
         year = None
-    if year:
-        items = [doc for doc in items if doc.date and doc.date.year == year]
+    items = store().of_kind(kind, year)  # precomputed: the cost is the page's, not the archive's
     total = max(1, math.ceil(len(items) / PER_PAGE))
     number = max(1, request.args.get("seite", 1, type=int))
     if number > total:
         abort(404)
     start = (number - 1) * PER_PAGE
-    return Paging(items[start : start + PER_PAGE], number, total, year, years, kind)
+    return Paging(list(items[start : start + PER_PAGE]), number, total, year, years, kind)
 
 
 def more_items(template: str, context: dict):

@@ -1,0 +1,484 @@
+"""One catalog per content document and language (as ``sphinx-intl`` does for the Python docs).
+
+Layout::
+
+    translations/<locale>/LC_MESSAGES/messages.po              interface strings
+    translations/<locale>/LC_MESSAGES/content/<dir>/<slug>.po  texts of content/<dir>/<slug>.md
+    translations/<locale>/LC_MESSAGES/content.mo               all content catalogs, compiled
+    translations/content-sources.json                          hash of each source file
+
+``python -m webapp.i18n.catalogs update`` (part of ``make translations``) extracts only the
+documents whose file changed since the last update (the stamp holds a hash of each file),
+updates their catalogs with fuzzy matching *within the document* (a paragraph's old version
+is in the same document) and keeps the old source of a changed entry (``#| msgid``).
+``python -m webapp.i18n.catalogs compile`` (part of ``make catalogs``) writes ``content.mo``
+per locale when a catalog changed; the runtime loads ``messages.mo`` and ``content.mo``.
+``python -m webapp.i18n.catalogs split`` is the one-time migration from one ``messages.po``
+per locale (see :func:`split_monolithic`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, unescape, write_po
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES = ("de", "de@ls", "en")
+DOMAIN = "messages"
+CONTENT = "content"  # the folder of the document catalogs below LC_MESSAGES, and the .mo's name
+STAMP = "content-sources.json"
+#: Raise when the extraction changes: every document is extracted again.
+EXTRACTION_VERSION = "1"
+HEADER = {
+    "project": "Sozialberichte NRW",
+    "version": "1",
+    "copyright_holder": "Ministerium für Arbeit, Gesundheit und Soziales NRW",
+}
+
+
+# --- paths ------------------------------------------------------------------------------
+
+
+def locale_dir(directory: str | os.PathLike, code: str) -> Path:
+    return Path(directory) / code / "LC_MESSAGES"
+
+
+def document_po(directory: str | os.PathLike, code: str, source: str) -> Path:
+    """``content/aktuelles/x.md`` → ``<directory>/<code>/LC_MESSAGES/content/aktuelles/x.po``."""
+    return locale_dir(directory, code) / (str(Path(source).with_suffix(".po")))
+
+
+def document_name(po: Path, base: Path) -> str:
+    """The catalog name of a document catalog: its source file, ``content/aktuelles/x.md``."""
+    return str(po.relative_to(base).with_suffix(".md")).replace(os.sep, "/")
+
+
+def document_catalogs(directory: str | os.PathLike, code: str) -> dict[str, Path]:
+    """``{source file: .po path}`` of every document catalog of ``code``, sorted by name."""
+    base = str(locale_dir(directory, code))
+    folder = os.path.join(base, CONTENT)
+    found = {}
+    try:
+        kinds = [entry for entry in os.scandir(folder) if entry.is_dir()]
+    except FileNotFoundError:
+        return {}
+    for kind in kinds:
+        for entry in os.scandir(kind.path):
+            if entry.name.endswith(".po"):
+                name = f"{CONTENT}/{kind.name}/{entry.name[: -len('.po')]}.md"
+                found[name] = Path(entry.path)
+    return dict(sorted(found.items()))
+
+
+# --- reading and writing ----------------------------------------------------------------
+
+
+def previous_from_comments(message: Message) -> str | None:
+    """The old source kept as ``#| msgid`` (Babel's ``read_po`` leaves it in the comments)."""
+    lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    lines = [line for line in lines if not line.startswith("msgctxt")]
+    if not lines or not lines[0].startswith("msgid "):
+        return None
+    lines[0] = lines[0][len("msgid ") :]
+    end = next((i for i, line in enumerate(lines) if line.startswith("msgid_plural")), None)
+    lines = lines[:end]
+    quoted = [line for line in lines if len(line) > 1 and line[0] == line[-1] == '"']
+    if len(quoted) == len(lines):
+        return "".join(unescape(line) for line in lines) or None
+    joined = " ".join(lines)
+    return unescape(joined) if joined.startswith('"') and joined.endswith('"') else None
+
+
+def read_catalog(path: Path, code: str | None = None) -> Catalog:
+    """A ``.po`` file with ``#| msgid`` lines turned back into ``previous_id``."""
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, locale=code)
+    for message in catalog:
+        if message.id and any(c.startswith("|") for c in message.user_comments):
+            previous = previous_from_comments(message)
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+            if previous and message.fuzzy:
+                message.previous_id = [previous]
+    return catalog
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    buffer = BytesIO()
+    write_po(buffer, catalog, width=0, include_previous=True, ignore_obsolete=True)
+    return buffer.getvalue()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+    return True
+
+
+def new_catalog(code: str) -> Catalog:
+    return Catalog(locale=code, fuzzy=False, **HEADER)
+
+
+# --- extraction and update --------------------------------------------------------------
+
+
+def source_hash(path: Path) -> str:
+    digest = hashlib.sha256(EXTRACTION_VERSION.encode())
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_template(path: Path, content_root: Path) -> Catalog:
+    """The messages of one content file, as ``pybabel extract`` would write them."""
+    from ..content import load_document
+    from .extract import document_messages
+
+    doc = load_document(path, content_root)
+    raw = path.read_text("utf-8")
+    template = Catalog(fuzzy=False, **HEADER)
+    source = doc.source.replace(os.sep, "/")
+    for line, _func, text, comments in document_messages(doc, raw):
+        existing = template.get(text)
+        if existing is not None:
+            existing.locations.append((source, line))
+            continue
+        template.add(text, locations=[(source, line)], auto_comments=comments)
+    return template
+
+
+def update_document(template: Catalog, po: Path, code: str) -> bool:
+    """Update (or create) one document's catalog of ``code``; True when the file changed."""
+    if po.exists():
+        catalog = read_catalog(po, code)
+        previous = {m.id: list(m.previous_id) for m in catalog if m.id and m.previous_id}
+        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+        for message in catalog:  # an exact match keeps its old source while it is fuzzy
+            if message.id in previous and message.fuzzy and not message.previous_id:
+                message.previous_id = previous[message.id]
+    else:
+        catalog = new_catalog(code)
+        catalog.update(template, no_fuzzy_matching=True)
+    catalog.obsolete.clear()
+    data = catalog_bytes(catalog)
+    data = _stable_dates(data, po)
+    return write_if_changed(po, data)
+
+
+_DATE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"$', re.M)
+
+
+def _stable_dates(data: bytes, po: Path) -> bytes:
+    """Keep the header dates of the file on disk: a run that changes no message changes
+    no file (clean diffs, and the compile step sees nothing new)."""
+    try:
+        old = po.read_bytes()
+    except FileNotFoundError:
+        return data
+    dates = {m.group(1): m.group(0) for m in _DATE.finditer(old[:2000])}
+
+    def keep(match):
+        return dates.get(match.group(1), match.group(0))
+
+    return _DATE.sub(keep, data)
+
+
+def content_sources(content_root: Path) -> dict[str, Path]:
+    """``{"content/aktuelles/x.md": path}`` of every content file."""
+    root = Path(content_root)
+    base = root.parent
+    return {
+        str(path.relative_to(base)).replace(os.sep, "/"): path
+        for path in sorted(root.glob("*/*.md"))
+    }
+
+
+def _read_stamp(directory: Path) -> dict:
+    try:
+        return json.loads((directory / STAMP).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def update_all(
+    content_root: Path,
+    directory: Path,
+    locales: Iterable[str] = LOCALES,
+    force: bool = False,
+) -> dict:
+    """Bring every document catalog up to date with its source; returns counts."""
+    directory, content_root = Path(directory), Path(content_root)
+    locales = tuple(locales)
+    stamp = {} if force else _read_stamp(directory)
+    sources = content_sources(content_root)
+    result = {"documents": len(sources), "extracted": 0, "written": 0, "removed": 0}
+    fresh = {}
+    for name, path in sources.items():
+        digest = source_hash(path)
+        fresh[name] = digest
+        pos = [document_po(directory, code, name) for code in locales]
+        if stamp.get(name) == digest and all(po.exists() for po in pos):
+            continue
+        template = document_template(path, content_root)
+        result["extracted"] += 1
+        for code, po in zip(locales, pos, strict=True):
+            result["written"] += update_document(template, po, code)
+    for code in locales:  # catalogs of documents that no longer exist
+        for name, po in document_catalogs(directory, code).items():
+            if name not in sources:
+                po.unlink()
+                result["removed"] += 1
+    write_if_changed(
+        directory / STAMP,
+        (json.dumps(fresh, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+    )
+    return result
+
+
+def stale_documents(content_root: Path, directory: Path) -> list[str]:
+    """Documents whose catalogs were made from another version of the file."""
+    stamp = _read_stamp(Path(directory))
+    return [
+        name
+        for name, path in content_sources(Path(content_root)).items()
+        if stamp.get(name) != source_hash(path)
+    ]
+
+
+# --- compiling and reading a whole language ---------------------------------------------
+
+
+def compiled_path(directory: str | os.PathLike, code: str) -> Path:
+    return locale_dir(directory, code) / f"{CONTENT}.mo"
+
+
+def _newest(paths: Iterable[Path]) -> float:
+    return max((p.stat().st_mtime for p in paths), default=0.0)
+
+
+def compile_document(po: Path) -> bytes:
+    """The ``.mo`` of one document catalog, rebuilt only when its ``.po`` is newer."""
+    mo = po.with_suffix(".mo")
+    try:
+        if mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+            return mo.read_bytes()
+    except FileNotFoundError:
+        pass
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as pybabel compile does
+    data = buffer.getvalue()
+    write_if_changed(mo, data)
+    os.utime(mo)
+    return data
+
+
+def compile_content(directory: str | os.PathLike, code: str, force: bool = False) -> bool:
+    """``content.mo`` of ``code``: every translated, non-fuzzy entry of the document
+    catalogs, merged from one ``.mo`` per document (each rebuilt only when its ``.po``
+    changed). Written only when a catalog (or the set of catalogs) changed."""
+    import gettext
+
+    catalogs = document_catalogs(directory, code)
+    target = compiled_path(directory, code)
+    listing = target.with_suffix(".list")
+    names = "\n".join(catalogs) + "\n"
+    if not catalogs:
+        target.unlink(missing_ok=True)
+        listing.unlink(missing_ok=True)
+        return False
+    if (
+        not force
+        and target.exists()
+        and listing.exists()
+        and listing.read_text("utf-8") == names
+        and target.stat().st_mtime >= _newest(catalogs.values())
+    ):
+        return False
+    combined = Catalog(locale=code, fuzzy=False, **HEADER)
+    for po in catalogs.values():
+        if force:
+            po.with_suffix(".mo").unlink(missing_ok=True)
+        compiled = gettext.GNUTranslations(BytesIO(compile_document(po)))
+        for key, text in compiled._catalog.items():
+            # Content texts have no plural forms (the extractor yields single texts).
+            if not key or not text or isinstance(key, tuple):
+                continue
+            context, _sep, msgid = key.rpartition("\x04")
+            combined.add(msgid, text, context=context or None)
+    buffer = BytesIO()
+    write_mo(buffer, combined)
+    write_if_changed(target, buffer.getvalue())
+    os.utime(target)
+    listing.write_text(names, "utf-8")
+    return True
+
+
+def read_language(directory: str | os.PathLike, code: str) -> Catalog | None:
+    """All catalogs of ``code`` (interface and every document) as one catalog: what the
+    status command, the Leichte Sprache check and the tests read. A text in several
+    catalogs appears once, with all its locations."""
+    base = locale_dir(directory, code)
+    paths = [base / f"{DOMAIN}.po"] if (base / f"{DOMAIN}.po").exists() else []
+    paths += list(document_catalogs(directory, code).values())
+    if not paths:
+        return None
+    merged = None
+    for path in paths:
+        catalog = read_catalog(path, code)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if not message.id:
+                continue
+            existing = merged.get(message.id, message.context)
+            if existing is None:
+                merged[message.id] = message
+            else:
+                existing.locations = list(dict.fromkeys(existing.locations + message.locations))
+    return merged
+
+
+# --- the one-time migration -------------------------------------------------------------
+
+
+def _blocks(text: str) -> list[str]:
+    """A ``.po`` file's entries as raw text (blank-line separated), header first."""
+    return [block for block in re.split(r"\n[ \t]*\n", text.strip("\n")) if block.strip()]
+
+
+def _locations(block: str) -> list[str]:
+    return [ref for line in block.splitlines() if line.startswith("#:") for ref in line[2:].split()]
+
+
+def _with_locations(block: str, refs: list[str]) -> str:
+    lines = block.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("#:"))
+    kept = [line for line in lines if not line.startswith("#:")]
+    if refs:
+        kept[first:first] = ["#: " + " ".join(refs)]
+    return "\n".join(kept)
+
+
+def _source_of(ref: str) -> str:
+    return ref.rsplit(":", 1)[0] if re.search(r":\d+$", ref) else ref
+
+
+def split_text(text: str) -> tuple[str, dict[str, str]]:
+    """Split a monolithic catalog's text into the interface catalog and one text per
+    content file. Entries are copied verbatim (translation, flags, translator and
+    extracted comments, ``#| msgid``); only their ``#:`` lines are divided. An entry used
+    by the interface and by documents is kept in each of them; obsolete (``#~``) entries
+    stay in the interface catalog."""
+    blocks = _blocks(text)
+    header, entries = blocks[0], blocks[1:]
+    interface = [header]
+    documents: dict[str, list[str]] = {}
+    for block in entries:
+        refs = _locations(block)
+        content = [r for r in refs if _source_of(r).startswith(CONTENT + "/")]
+        if not content:
+            interface.append(block)
+            continue
+        other = [r for r in refs if r not in content]
+        by_doc: dict[str, list[str]] = {}
+        for ref in content:
+            by_doc.setdefault(_source_of(ref), []).append(ref)
+        for name, doc_refs in by_doc.items():
+            documents.setdefault(name, [header]).append(_with_locations(block, doc_refs))
+        if other:
+            interface.append(_with_locations(block, other))
+    join = "\n\n".join
+    return join(interface) + "\n", {name: join(b) + "\n" for name, b in sorted(documents.items())}
+
+
+def split_monolithic(directory: str | os.PathLike, locales: Iterable[str] = LOCALES) -> dict:
+    """The migration: move every content entry of ``<locale>/LC_MESSAGES/messages.po`` into
+    its document's catalog (replacing that catalog), leave the interface entries. Runs again
+    without harm (a catalog without content entries changes nothing); the same input gives
+    the same files."""
+    counts = {}
+    for code in locales:
+        po = locale_dir(directory, code) / f"{DOMAIN}.po"
+        if not po.exists():
+            continue
+        interface, documents = split_text(po.read_text("utf-8"))
+        for name, text in documents.items():
+            write_if_changed(document_po(directory, code, name), text.encode("utf-8"))
+        write_if_changed(po, interface.encode("utf-8"))
+        counts[code] = len(documents)
+    if any(counts.values()):  # the next `make translations` brings every document up to date
+        (Path(directory) / STAMP).unlink(missing_ok=True)
+    return counts
+
+
+def content_entries_left(directory: str | os.PathLike, code: str) -> int:
+    po = locale_dir(directory, code) / f"{DOMAIN}.po"
+    if not po.exists():
+        return 0
+    text = po.read_text("utf-8")
+    return sum(
+        1
+        for block in _blocks(text)[1:]
+        if any(_source_of(r).startswith(CONTENT + "/") for r in _locations(block))
+    )
+
+
+# --- command line -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "update"
+    directory = Path(os.environ.get("TRANSLATIONS_DIR", ROOT / "translations"))
+    content_root = Path(os.environ.get("CONTENT_DIR", ROOT / "content"))
+    started = time.perf_counter()
+    if command == "update":
+        left = {code: content_entries_left(directory, code) for code in LOCALES}
+        if any(left.values()):
+            print(
+                "messages.po still holds content texts "
+                + ", ".join(f"{c}: {n}" for c, n in left.items() if n)
+                + ": run `python -m webapp.i18n.catalogs split` first (nothing changed)",
+                file=sys.stderr,
+            )
+            return 2
+        result = update_all(content_root, directory, force="--force" in argv)
+        print(
+            f"content catalogs: {result['documents']} documents, {result['extracted']} "
+            f"extracted, {result['written']} files written, {result['removed']} removed "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+    elif command == "compile":
+        for code in LOCALES:
+            if compile_content(directory, code, force="--force" in argv):
+                print(f"compiled {compiled_path(directory, code)}")
+    elif command == "split":
+        counts = split_monolithic(directory)
+        for code, number in counts.items():
+            print(f"{code}: content texts moved into {number} document catalogs")
+    else:
+        print("usage: python -m webapp.i18n.catalogs update [--force] | compile | split")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
