@@ -349,13 +349,17 @@ def test_soft_delete_answers_410_and_undo_brings_it_back(cms):
         )
 
     assert button(client, "loeschen").status_code == 403  # published: Freigabe deletes
+    search = "/suche?q=Sozialbericht+Armut+Reichtum"
+    assert "/aktuelles/neuer-sozialbericht" in app.test_client().get(search).text
     assert button(freigabe, "loeschen").status_code == 303
+    assert "/aktuelles/neuer-sozialbericht" not in app.test_client().get(search).text
     gone = app.test_client().get("/aktuelles/neuer-sozialbericht")
     assert gone.status_code == 410
     assert "/uebersicht" in gone.text  # a link to the site map
     assert "neuer-sozialbericht" not in app.test_client().get("/sitemap.xml").text
     assert button(freigabe, "loeschen-rueckgaengig").status_code == 303
     assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 200
+    assert "/aktuelles/neuer-sozialbericht" in app.test_client().get(search).text
 
 
 def test_a_crash_mid_save_leaves_the_old_revision(cms, monkeypatch):
