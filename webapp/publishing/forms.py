@@ -51,7 +51,8 @@ class DocumentForm(FlaskForm):
             "„sozialbericht-2025“. Sie kann später nicht geändert werden."
         ),
         "body": _l(
-            "Markdown: ## Zwischenüberschrift, - Aufzählung, [Linktext](/adresse). "
+            "Markdown: ## Zwischenüberschrift, - Aufzählung; ein Link: der Linktext in "
+            "eckigen, die Adresse in runden Klammern dahinter. "
             "Kästen: eine Zeile „::: box“ davor und „:::“ danach; Kontakt: „::: kontakt“. "
             "HTML wird nicht übernommen."
         ),
