@@ -158,7 +158,7 @@ def _layout_preview(kind: str, path: str, data: dict, base=None):
 
 
 @bp.app_template_global()
-def document_status_label(status: str) -> str:
+def content_status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
@@ -166,7 +166,7 @@ def document_status_label(status: str) -> str:
 
 
 @bp.route("/inhalte/")
-def documents():
+def contents():
     _contents_crumb()
     at = _now()
     rows = {row.path: row for row in db.session.scalars(select(ContentDocument))}
@@ -188,7 +188,7 @@ def documents():
         item["languages"] = translation_status(doc) if doc is not None else []
     items.sort(key=lambda item: (item["kind"], item["path"]))
     return render_page(
-        "editor/documents.html",
+        "editor/contents.html",
         items=items,
         kind=kind,
         kinds=KIND_SLUGS,
@@ -254,7 +254,7 @@ def _edit(kind: str, form: DocumentForm, doc: ContentDocument | None, path: str,
         else:
             status = 422
     return render_page(
-        "editor/document.html",
+        "editor/content_edit.html",
         status,
         form=form,
         kind=kind,
@@ -266,7 +266,7 @@ def _edit(kind: str, form: DocumentForm, doc: ContentDocument | None, path: str,
         conflict=conflict,
         preview=preview,
         live=False,
-        status_label=document_status_label(status_of(doc, _now())) if doc else None,
+        status_label=content_status_label(status_of(doc, _now())) if doc else None,
     )
 
 
@@ -453,7 +453,7 @@ def review_document(doc_id: int):
         diff=_diff(live.data if live else None, latest.data),
         languages=translation_status(draft),
         can_publish=has_role(g.editor, FREIGABE),
-        status_label=document_status_label(status_of(doc, _now())),
+        status_label=content_status_label(status_of(doc, _now())),
         publish_at=_local(doc.publish_at),
         unpublish_at=_local(doc.unpublish_at),
         errors=errors,
