@@ -16,6 +16,7 @@ from sqlalchemy import delete, update
 from werkzeug.security import generate_password_hash
 
 from webapp.db import db
+from webapp.downloads import DocumentFile
 from webapp.editor import catalog as catalog_files
 from webapp.editor.catalog import entry_key
 from webapp.editor.models import (
@@ -98,6 +99,7 @@ def reset(base) -> None:
     app = base.app
     with app.app_context():
         for model in (
+            DocumentFile,
             SubmissionDone,
             Submission,
             TranslationOverride,

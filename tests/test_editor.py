@@ -20,6 +20,7 @@ SAMPLE_VALUES = {
     "slug": "leichte-sprache",
     "audit_id": 1,
     "submission_id": 1,
+    "document_id": 1,
     "doc_id": 1,
     "number": 1,
     "kind_slug": "meldung",
@@ -192,6 +193,9 @@ def test_every_editor_page_is_valid_html_for_a_logged_in_editor(editor_client, e
 
     from webapp.publishing import workflow
 
+    from .test_downloads import add_document
+
+    add_document(editor_app, document_id=SAMPLE_VALUES["document_id"])
     with editor_app.test_request_context():  # a German document, for its pages
         doc = workflow.create("news", "html-test", {"title": "HTML-Test"}, "redakteurin", set())
         doc_id = doc.id

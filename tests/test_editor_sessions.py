@@ -338,7 +338,10 @@ def test_purge_ends_expired_sessions_too(clock, editor_client, editor_app):
 
 def test_a_po_upload_obeys_the_length_limit_of_the_form(editor_client, editor_app):
     title = editor_app.extensions["sozialberichte.content"].get("/hilfen").title
-    catalog = read_po(BytesIO(editor_client.get("/redaktion/en/messages.po").data))
+    # the page's own catalog (one per document, translations/en/LC_MESSAGES/content/…)
+    catalog = read_po(
+        BytesIO(editor_client.get("/redaktion/en/katalog/content/seiten/hilfen.po").data)
+    )
     catalog.get(title).string = "Help " * (MAX_TRANSLATION_LENGTH // 5 + 1)
     buffer = BytesIO()
     write_po(buffer, catalog)

@@ -186,7 +186,8 @@ def translated(app, language: str, msgid: str, **params) -> str:
         for key in ("max", "count"):
             if key in params:
                 params[key] = format_decimal(params[key])
-        return gettext(msgid, **params) if params else gettext(msgid)
+        text = gettext(msgid, **params) if params else gettext(msgid)
+        return " ".join(text.split())  # as shown: Leichte Sprache puts sentences on lines
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -203,7 +204,7 @@ def test_every_validation_rule_in_every_language(
     assert response.status_code == 422
     assert error_messages(response) == {field: message}
     summary = soup(response.data).select(".error-summary a")
-    assert [(a["href"], visible(a.get_text(strip=True))) for a in summary] == [
+    assert [(a["href"], visible(a.get_text(" ", strip=True))) for a in summary] == [
         (f"#{field}", message)
     ]
     assert len(stored(forms_app)) == before

@@ -17,6 +17,7 @@ from .conftest import make_app
 from .fixtures_editor import log_in
 from .forms_support import FORM_PATHS, submit
 from .helpers import crawl, html_pages, internal_links
+from .test_downloads import add_document, upload
 
 pytestmark = pytest.mark.xdist_group("vnu")
 
@@ -80,6 +81,11 @@ def all_pages(app, editor_app) -> dict[str, bytes]:
     editors = editor_app.test_client()
     pages["editors login"] = editors.get("/redaktion/anmelden").data
     assert log_in(editors).status_code == 303
+    # Documents: one with accessibility findings, an upload refused, a file too large.
+    add_document(editor_app, document_id=1)
+    pages["editors document"] = editors.get("/redaktion/dokumente/1").data
+    pages["editors document refused"] = upload(editors, b"<html>", title="").data
+    pages["editors document too large"] = upload(editors, bytes(21 * 1024 * 1024)).data
     for path, html in editor_pages(editors).items():
         pages["editors " + path] = html
     return pages

@@ -27,7 +27,7 @@ def rules(text: str) -> set[tuple[str, str]]:
 
 def test_a_good_text_has_no_findings_and_a_negation_only_a_warning():
     assert check("Sie können den Sozial·bericht bestellen.\\\nWir helfen Ihnen gern.") == []
-    text = "Das Heft kostet nichts."
+    text = "Das Heft bringt nichts."
     assert check(text) == [
         Finding("negation", WARN, "Verneinung", 16, 22, "nichts", "Sagen Sie es positiv.")
     ]

@@ -29,13 +29,15 @@ def create_app(config: dict | None = None) -> Flask:
     display.init_app(app)
     mediopunkt.init_app(app)  # every HTML answer: the Mediopunkt for the eye only
 
-    from . import editor, forms, fragments, search
+    from . import downloads, editor, forms, fragments, leichte_sprache, search
     from .views import feeds, pages
 
     forms.init_app(app)
     editor.init_app(app)  # the editors' area at /redaktion/
     fragments.init_app(app)
     search.init_app(app)  # the search blueprint and its index, built from the content
+    leichte_sprache.init_app(app)  # Prüfung and Wörterbuch of Leichte Sprache (issue 17)
+    downloads.init_app(app)  # uploaded documents at /dokumente/<slug>
     from . import publishing
 
     publishing.init_app(app)  # browser-made German documents over content/ (before caching)

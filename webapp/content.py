@@ -32,6 +32,9 @@ TRANSLATABLE_META = ("title", "short_title", "summary", "place", "time_note")
 KINDS = {"seiten": "page", "aktuelles": "news", "veranstaltungen": "event"}
 
 Translate = Callable[[str], tuple[str, bool]]
+#: Changes a translated block's inline tokens before rendering, given the type of the token
+#: that opens the block (e.g. ``heading_open``): the Wörterbuch links of Leichte Sprache.
+InlineHook = Callable[[list[Token], str | None], list[Token]]
 
 
 def _render_box(self, tokens, idx, options, env):
@@ -283,6 +286,8 @@ def load_document(path: Path, root: Path) -> Document:
         meta["path"] = base + path.stem
     downloads = []
     for item in meta.get("downloads", []) or []:
+        if "file" not in item:  # a document of the editors' area (webapp/downloads.py)
+            continue
         file_path = root / "downloads" / item["file"]
         if file_path.is_file():  # listed only where the file exists
             mimetype = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
@@ -311,23 +316,86 @@ def parse_inline(text: str) -> list[Token]:
     return MD.parseInline(text, {})[0].children or []
 
 
-def render_tokens(tokens: Iterable[Token], translate: Translate, prefix: str = "") -> Markup:
-    """HTML for parsed Markdown, each text block translated (or marked German)."""
+#: Blocks that get a frame and a label of their own when shown untranslated (German).
+_FRAMED = {"paragraph_open": "paragraph_close", "heading_open": "heading_close"}
+
+
+def render_tokens(
+    tokens: Iterable[Token],
+    translate: Translate,
+    prefix: str = "",
+    untranslated_label: str = "",
+    inline_hook: InlineHook | None = None,
+) -> Markup:
+    """HTML for parsed Markdown, each text block translated (or marked German).
+
+    With ``untranslated_label`` (e.g. "Dieser Text ist noch nicht in Leichter Sprache."), a
+    paragraph or heading shown in German is framed (``<div class="untranslated">``) and begins
+    with that label; German in a list item or table cell is followed by it in brackets.
+    ``inline_hook`` may change the inline tokens of translated blocks.
+    """
     tokens = list(tokens)
     env = {"prefix": prefix}
     renderer = MD.renderer
     out = []
+    closing = []  # indices of close tokens that end a frame
+    label = escape(untranslated_label)
     for idx, token in enumerate(tokens):
         if token.type == "inline":
             text, translated = translate(token.content)
             children = token.children if text == token.content else parse_inline(text)
+            if inline_hook is not None and translated:
+                opener = tokens[idx - 1].type if idx else None
+                children = inline_hook(list(children or []), opener)
             html = renderer.renderInline(children or [], MD.options, env)
-            out.append(html if translated else f'<span lang="de">{html}</span>')
+            if translated:
+                out.append(html)
+            else:
+                out.append(f'<span lang="de">{html}</span>')
+                opener = tokens[idx - 1] if idx else None
+                framed = opener is not None and opener.type in _FRAMED and not opener.hidden
+                if label and not framed and token.content:
+                    out.append(f' <span class="untranslated__label">({label})</span>')
+        elif (
+            label
+            and token.type in _FRAMED
+            and not token.hidden
+            and _untranslated_next(tokens, idx, translate)
+        ):
+            out.append(f'<div class="untranslated">\n<p class="untranslated__label">{label}</p>\n')
+            out.append(_render(renderer, tokens, idx, env))
+            closing.append(_closer(tokens, idx))
+        elif idx in closing:
+            out.append(_render(renderer, tokens, idx, env))
+            out.append("</div>\n")
         elif token.type in renderer.rules:
             out.append(renderer.rules[token.type](tokens, idx, MD.options, env))
         else:
             out.append(renderer.renderToken(tokens, idx, MD.options, env))
     return Markup("".join(out))  # noqa: S704 - markdown-it escapes (html disabled)
+
+
+def _render(renderer, tokens: list[Token], idx: int, env: dict) -> str:
+    if tokens[idx].type in renderer.rules:
+        return renderer.rules[tokens[idx].type](tokens, idx, MD.options, env)
+    return renderer.renderToken(tokens, idx, MD.options, env)
+
+
+def _untranslated_next(tokens: list[Token], idx: int, translate: Translate) -> bool:
+    """Whether the block opened at ``idx`` holds a text shown untranslated."""
+    following = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if following is None or following.type != "inline" or not following.content:
+        return False
+    return not translate(following.content)[1]
+
+
+def _closer(tokens: list[Token], idx: int) -> int:
+    """The index of the token that closes the block opened at ``idx``."""
+    wanted, level = _FRAMED[tokens[idx].type], tokens[idx].level
+    for later in range(idx + 1, len(tokens)):
+        if tokens[later].type == wanted and tokens[later].level == level:
+            return later
+    return len(tokens) - 1
 
 
 def _plain(token: Token) -> str:

@@ -34,7 +34,9 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_date, gettext
+from flask_babel import gettext
+
+from .i18n import format_date
 
 bp = Blueprint("display", __name__)
 

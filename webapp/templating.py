@@ -6,11 +6,12 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_decimal, lazy_gettext
-from markupsafe import Markup
+from flask_babel import format_decimal, lazy_gettext
+from markupsafe import Markup, escape
 
 from . import texts
 from .assets import hashed_name
+from .i18n import format_date
 
 #: Service bar after "1 Startseite": number (access key), path, label.
 SERVICE_LINKS = (
@@ -44,6 +45,12 @@ def static_url(filename: str) -> str:
 
 def date_long(value) -> str:
     return format_date(value, format="long")
+
+
+def lines(text) -> Markup:
+    """A text with one sentence on each line (Leichte Sprache): its line breaks become
+    ``<br>``; the rest is escaped (a translation from a template is Markup already)."""
+    return Markup("<br>\n").join(escape(text).split("\n"))
 
 
 def filesize(num_bytes: int) -> str:
@@ -88,7 +95,7 @@ def init_app(app: Flask) -> None:
         sidebar_paths=SIDEBAR_PATHS,
         today=today,
     )
-    app.jinja_env.filters.update(date_long=date_long, filesize=filesize)
+    app.jinja_env.filters.update(date_long=date_long, filesize=filesize, lines=lines)
 
     @app.context_processor
     def _layout_context():

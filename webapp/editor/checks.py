@@ -198,17 +198,18 @@ def check_text(
             )
         )
     if locale == "de@ls":
-        problems += leichte_sprache(text, form)
+        problems += leichte_sprache(text, form, source)
     return problems
 
 
-def leichte_sprache(text: str, form: int = 0) -> list[Problem]:
+def leichte_sprache(text: str, form: int = 0, source: str = "") -> list[Problem]:
     """Findings of the Leichte Sprache checker (:mod:`webapp.i18n.leichte_sprache`): its hard
     rules (abbreviations, sentences over 15 words) block a save, the rest are warnings."""
     from ..i18n.leichte_sprache import HARD, check
+    from ..i18n.ls_rules import check_terms  # one name for each thing (ls_terms.yaml)
 
     problems = []
-    for finding in check(text):
+    for finding in check(text) + check_terms(source, text):
         problems.append(
             Problem(
                 ERROR if finding.severity == HARD else WARNING,
@@ -233,7 +234,12 @@ def formatted(entry) -> bool:
 def check_entry(entry, msgstr: list[str], locale: str) -> list[Problem]:
     """All problems of ``msgstr`` (one string, or one per plural form) for ``entry``."""
     if not entry.plural:
-        return check_text(entry.msgid, msgstr[0], locale, formatted=formatted(entry))
+        problems = check_text(entry.msgid, msgstr[0], locale, formatted=formatted(entry))
+        if locale == "de@ls" and msgstr[0].strip():  # rare words: the Wörterbuch (issue 17)
+            from ..leichte_sprache.checks import rare_word_problems
+
+            problems += rare_word_problems(entry, msgstr[0])
+        return problems
     problems = []
     try:  # Babel's checker: as many forms as the language has
         num_plurals(Catalog(locale=locale), Message((entry.msgid, entry.msgid_plural), msgstr))

@@ -40,12 +40,14 @@ class Language:
     html_lang: str  # value for <html lang>; "@" is not valid there
     hreflang: str | None  # for <link rel="alternate">; Leichte Sprache has no code of its own
     name: str  # the language's name in itself
+    format_locale: str | None = None  # Babel locale for dates if not the catalog's (en_GB)
 
 
 LANGUAGES: tuple[Language, ...] = (
     Language("de", "", "de", "de", "Deutsch"),
     Language("de@ls", "/leichte-sprache", "de", None, "Leichte Sprache"),
-    Language("en", "/en", "en", "en", "English"),
+    # British English (issue 17): "12 November 2024"; catalog and URL stay "en".
+    Language("en", "/en", "en", "en", "English", format_locale="en_GB"),
 )
 BY_CODE = {lang.code: lang for lang in LANGUAGES}
 BY_PREFIX = {lang.prefix: lang for lang in LANGUAGES if lang.prefix}
@@ -83,6 +85,21 @@ def current_language() -> Language:
 
 def select_locale() -> str:
     return current_language().code
+
+
+def format_date(value, format: str = "long") -> str:
+    """A date (or a datetime, in the portal's time zone) in the visitor's language, with the
+    language's :attr:`Language.format_locale` (British dates on English pages)."""
+    from babel.dates import format_date as babel_format_date
+    from flask_babel import format_date as flask_format_date
+    from flask_babel import to_user_timezone
+
+    language = current_language() if has_request_context() else SOURCE
+    if language.format_locale is None:
+        return flask_format_date(value, format=format)
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        value = to_user_timezone(value)
+    return babel_format_date(value, format=format, locale=language.format_locale)
 
 
 class FallbackDomain(SafeFormattingDomain):

@@ -20,6 +20,7 @@ from flask.cli import AppGroup
 from . import LANGUAGES, SOURCE, translations_dir
 from .catalogs import read_language
 from .leichte_sprache import HARD, check
+from .ls_rules import check_terms
 
 translations_cli = AppGroup("translations", help="Übersetzungen: Stand und Prüfung.")
 INTERFACE = "Oberfläche (Vorlagen und Python)"
@@ -110,7 +111,8 @@ def check_ls_command() -> None:
         if not message.id or not message.string or message.fuzzy:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for finding in (found for text in strings for found in check(text)):
+        source = message.id[0] if isinstance(message.id, tuple) else message.id
+        for finding in (f for text in strings for f in check(text) + check_terms(source, text)):
             hard += finding.severity == HARD
             where = ", ".join(f"{path}:{line}" for path, line in message.locations[:2])
             click.echo(

@@ -422,3 +422,8 @@ def _found(text, match, rule, severity, message, suggestion) -> Finding:
         text[match.start() : match.end()],
         suggestion,
     )
+
+
+# More rules (issue 17: numbers, prefixes, Ergänzungsstrich, positive words) live in ls_rules,
+# which registers them with rule() when imported.
+from . import ls_rules  # noqa: E402, F401 (needs Finding, HARD, WARN and rule from above)

@@ -1,15 +1,15 @@
 """German documents made and changed in the browser: documents, revisions, content revision.
 
-Revision ID: 0005_documents
-Revises: 0004_editor_roles
+Revision ID: 0008_documents
+Revises: 0007_ls_pruefung
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_documents"
-down_revision = "0004_editor_roles"
+revision = "0008_documents"
+down_revision = "0007_ls_pruefung"
 branch_labels = None
 depends_on = None
 
