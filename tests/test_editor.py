@@ -16,21 +16,32 @@ from .fixtures_editor import PASSWORD, add_editors, csrf_token, key_of, log_in, 
 from .helpers import soup
 
 #: Values for the variable parts of the editor URLs.
-SAMPLE_VALUES = {"slug": "leichte-sprache", "audit_id": 1, "submission_id": 1, "document_id": 1}
+SAMPLE_VALUES = {
+    "slug": "leichte-sprache",
+    "audit_id": 1,
+    "submission_id": 1,
+    "document_id": 1,
+    "doc_id": 1,
+    "number": 1,
+    "kind_slug": "meldung",
+}
 #: A document catalog (one per content file, webapp/i18n/catalogs.py).
 SAMPLE_VALUES["name"] = "content/seiten/hilfen"
 
 
-def editor_urls(app) -> list[tuple[str, str]]:
+def editor_urls(app, **values) -> list[tuple[str, str]]:
     """(method, URL) of every route under /redaktion/ except the login page."""
+    samples = {**SAMPLE_VALUES, **values}
     found = []
     with app.app_context():
         msgid = app.extensions["sozialberichte.content"].get("/hilfen").title
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/redaktion/") or rule.endpoint == "editor.login":
             continue
-        values = {name: SAMPLE_VALUES.get(name, key_of(msgid)) for name in rule.arguments}
-        url = rule.build(values)[1]
+        args = {name: samples.get(name, key_of(msgid)) for name in rule.arguments}
+        url = rule.build(args)[1]
+        if rule.endpoint == "editor.edit_file":
+            url += "?pfad=/hilfen"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, url))
     return found
@@ -180,11 +191,16 @@ def test_flask_editor_add_asks_for_the_password_twice_and_stores_a_strong_hash(e
 def test_every_editor_page_is_valid_html_for_a_logged_in_editor(editor_client, editor_app):
     import html5lib
 
+    from webapp.publishing import workflow
+
     from .test_downloads import add_document
 
     add_document(editor_app, document_id=SAMPLE_VALUES["document_id"])
+    with editor_app.test_request_context():  # a German document, for its pages
+        doc = workflow.create("news", "html-test", {"title": "HTML-Test"}, "redakteurin", set())
+        doc_id = doc.id
     pages = 0
-    for method, url in editor_urls(editor_app):
+    for method, url in editor_urls(editor_app, doc_id=doc_id):
         if method != "GET":
             continue
         response = editor_client.get(url)

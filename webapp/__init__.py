@@ -39,6 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)  # the search blueprint and its index, built from the content
     leichte_sprache.init_app(app)  # Prüfung and Wörterbuch of Leichte Sprache (issue 17)
     downloads.init_app(app)  # uploaded documents at /dokumente/<slug>
+    from . import publishing
+
+    publishing.init_app(app)  # browser-made German documents over content/ (before caching)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route serves content paths
 

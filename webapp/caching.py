@@ -242,7 +242,9 @@ def _lookup():
     if not lookup_allowed(req, app.config):
         return None
     ctx = g._get_current_object()
-    cache.check_generation(extensions.get(CATALOGS_KEY), extensions.get(REVISION_KEY))
+    # An editor's published document (webapp/publishing) changes the content's revision.
+    content = getattr(extensions.get("sozialberichte.content"), "revision", None)
+    cache.check_generation(extensions.get(CATALOGS_KEY), (extensions.get(REVISION_KEY), content))
     ctx.page_cache_generation = cache.generation
     ctx.page_cache_key = key = page_key()
     entry = cache.get(key)

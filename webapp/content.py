@@ -156,8 +156,31 @@ class ContentStore:
             if doc.path in self.documents:
                 raise ValueError(f"{path}: path {doc.path} is used twice")
             self.documents[doc.path] = doc
-        # The documents never change at run time: order and group them once, so that a list
-        # page, the feed and the overview cost what they show, not the size of the archive.
+        #: Paths whose document was deleted or unpublished: they answer 410 Gone.
+        self.gone: frozenset[str] = frozenset()
+        #: Set by :mod:`webapp.publishing` for a store with browser-made documents; search
+        #: index and page cache are rebuilt when it changes.
+        self.revision: object = None
+        self._index()
+
+    def overlaid(
+        self, documents: Iterable[Document], gone: Iterable[str] = (), revision: object = None
+    ) -> ContentStore:
+        """A copy with ``documents`` laid over the files (same path: replaced) and the
+        ``gone`` paths left out: what :mod:`webapp.publishing` serves."""
+        copy = object.__new__(type(self))
+        copy.root = self.root
+        copy.gone = frozenset(gone)
+        copy.revision = revision
+        copy.documents = {p: d for p, d in self.documents.items() if p not in copy.gone}
+        for doc in documents:
+            copy.documents[doc.path] = doc
+        copy._index()
+        return copy
+
+    def _index(self) -> None:
+        # The documents of a store never change at run time: order and group them once, so
+        # that a list page, the feed and the overview cost what they show, not the archive.
         self._navigation = sorted(
             (d for d in self.documents.values() if "nav" in d.meta), key=lambda d: d.meta["nav"]
         )

@@ -22,6 +22,13 @@ MESSAGES = {
             _l("Bitte prüfen Sie die Adresse oder nutzen Sie die Übersicht."),
         ],
     ),
+    410: (
+        _l("Seite gelöscht"),
+        [
+            _l("Diese Seite gibt es nicht mehr. Sie wurde von der Redaktion entfernt."),
+            _l("In der Übersicht aller Seiten finden Sie, was es gibt."),
+        ],
+    ),
     405: (_l("Aktion nicht möglich"), [_l("Diese Aktion ist hier nicht möglich.")]),
     413: (
         _l("Die gesendeten Angaben sind zu groß"),

@@ -129,6 +129,10 @@ class SearchIndex:
     def __init__(self, revision: object = None, path: str | os.PathLike = ":memory:"):
         #: The catalog revision this process last synchronised with (see :func:`index`).
         self.revision = revision
+        #: The content store's revision (webapp/publishing) last synchronised with, and the
+        #: browser-published documents indexed then (see :func:`synchronise_content`).
+        self.content_revision: object = None
+        self.published: dict[str, object] = {}
         self.path = str(path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
@@ -154,6 +158,10 @@ class SearchIndex:
         with self._lock:
             self._db.execute("DELETE FROM docs WHERE language = ? AND path = ?", (language, path))
         self.add(language, path, title, body)
+
+    def delete(self, path: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM docs WHERE path = ?", (path,))
 
     def commit(self) -> None:
         with self._lock:
@@ -349,6 +357,34 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
             handle.close()
 
 
+def synchronise_content(app: Flask, index: SearchIndex) -> int:
+    """Index what the editors published in the browser (webapp/publishing lays it over the
+    files): a document that differs from the one indexed is indexed again in every
+    language; a deleted or unpublished one, or one no longer overlaid, is removed or
+    indexed from its file again. Returns how many documents were indexed again."""
+    content = app.extensions["sozialberichte.content"]
+    files = app.extensions.get("sozialberichte.content_files", content)
+    published = {
+        path: doc for path, doc in content.documents.items() if files.documents.get(path) is not doc
+    }
+    changed = set(content.gone) | (index.published.keys() - published.keys())
+    for path, doc in published.items():
+        before = index.published.get(path)
+        if before is None or (before.meta, before.body) != (doc.meta, doc.body):
+            changed.add(path)
+    for path in sorted(changed):
+        doc = content.get(path)
+        if doc is None or doc.endpoint == "search.search":
+            index.delete(path)
+            continue
+        for language in LANGUAGES:
+            _index_document(app, index, language, doc, replace=True)
+    index.published = published
+    if changed:
+        index.commit()
+    return len(changed)
+
+
 _rebuild_lock = threading.Lock()
 
 
@@ -361,8 +397,12 @@ def index() -> SearchIndex:
     app = current_app._get_current_object()
     current = app.extensions[EXTENSION_KEY]
     revision = app.extensions.get(REVISION_KEY)
-    if current.revision != revision:
+    content_revision = getattr(app.extensions["sozialberichte.content"], "revision", None)
+    if current.revision != revision or current.content_revision != content_revision:
         with _rebuild_lock:
+            if current.content_revision != content_revision:
+                synchronise_content(app, current)
+                current.content_revision = content_revision
             if current.revision != revision:
                 synchronise(app, current)
                 current.revision = revision

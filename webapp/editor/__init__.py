@@ -15,6 +15,7 @@ from . import runtime
 
 def init_app(app: Flask) -> None:
     from ..leichte_sprache import editor_views  # noqa: F401 - Prüfung, Wörterbuch (issue 17)
+    from ..publishing import views as _publishing  # noqa: F401 - its routes are ours
     from . import documents, inbox, models, views  # noqa: F401 - registers the routes and tables
     from .cli import cli
 

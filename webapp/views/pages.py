@@ -102,6 +102,8 @@ def page(path: str):
         if store().get(url_path + "/"):
             target = site_path(url_path + "/", current_query(), prefix=request.script_root)
             return redirect(target, 308)
+        if url_path in store().gone:  # deleted or unpublished in the editors' area
+            abort(410)
         abort(404)
     if doc.endpoint:  # served by another view (a form, the search)
         abort(404)

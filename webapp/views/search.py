@@ -11,6 +11,7 @@ from jinja2_fragments.flask import render_block
 from ..fragments import VARIANT_HEADERS, render_page, title_tag, wants_target
 from ..i18n import current_language
 from ..search import MAX_QUERY_LENGTH, QueryTooLong, index
+from ..texts import store
 
 bp = Blueprint("search", __name__)
 
@@ -38,6 +39,8 @@ def search():
     too_long = False
     try:
         hits = index().search(current_language().code, query)
+        # Only what is served now (a shared index file may outlive a deleted document).
+        hits = [hit for hit in hits if store().get(hit.path) is not None]
     except QueryTooLong:
         hits, too_long = [], True
     context = {
