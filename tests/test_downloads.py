@@ -362,9 +362,9 @@ def test_redaktion_uploads_drafts_only_freigabe_publishes(documents_app):
             for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         ]
     assert actions == [
-        ("doc-upload", "redakteurin"),
-        ("doc-publish", "freigabe"),
-        ("doc-unpublish", "freigabe"),
+        ("file-upload", "redakteurin"),
+        ("file-publish", "freigabe"),
+        ("file-unpublish", "freigabe"),
     ]
     log = reviewer.get("/redaktion/protokoll")
     assert log.status_code == 200 and "Dokument veröffentlicht" in log.text

@@ -151,7 +151,7 @@ def undo(audit_id: int, editor: str) -> Result:
     """Apply the old value of audit entry ``audit_id`` as a new, audited change. Refused
     when the entry was changed again since (undo the later change first)."""
     audit = db.session.get(AuditEntry, audit_id)
-    if audit is None or audit.key.startswith("document:"):  # a document: no undo here
+    if audit is None or audit.key.startswith(("document:", "doc:")):  # documents: no undo here
         raise CannotUndo("unknown")
     entry = load_view(audit.locale).get(audit.key)
     if entry is None:

@@ -77,10 +77,10 @@ REFUSED_TEXTS = {
 
 ACTION_LABELS.update(
     {
-        "doc-upload": _l("Dokument hochgeladen"),
-        "doc-publish": _l("Dokument veröffentlicht"),
-        "doc-unpublish": _l("Dokument zurückgezogen"),
-        "doc-delete": _l("Dokument gelöscht"),
+        "file-upload": _l("Dokument hochgeladen"),
+        "file-publish": _l("Dokument veröffentlicht"),
+        "file-unpublish": _l("Dokument zurückgezogen"),
+        "file-delete": _l("Dokument gelöscht"),
     }
 )
 STATUS_LABELS = {DRAFT: _l("Entwurf"), PUBLISHED: _l("veröffentlicht"), "deleted": _l("gelöscht")}
@@ -262,7 +262,7 @@ def document_upload():
             )
             db.session.add(document)
             db.session.flush()
-            _audit(document, "doc-upload", {}, _state(document))
+            _audit(document, "file-upload", {}, _state(document))
             db.session.commit()
             flash(gettext("Das Dokument ist als Entwurf gespeichert."))
             return redirect(url_for("editor.document_detail", document_id=document.id), 303)
@@ -318,7 +318,7 @@ def document_publish(document_id: int):
     document.published_by = g.editor["name"]
     document.published_at = utcnow()
     new = _state(document) | ({"reason": document.reason} if document.reason else {})
-    _audit(document, "doc-publish", old, new)
+    _audit(document, "file-publish", old, new)
     runtime.bump_revision()  # every instance drops its cached pages: lists and the statement change
     db.session.commit()
     runtime.refresh(current_app, force=True)  # this instance at once
@@ -333,7 +333,7 @@ def document_unpublish(document_id: int):
     document = _document(document_id)
     old = _state(document)
     document.status = DRAFT
-    _audit(document, "doc-unpublish", old, _state(document))
+    _audit(document, "file-unpublish", old, _state(document))
     runtime.bump_revision()
     db.session.commit()
     runtime.refresh(current_app, force=True)  # this instance at once
@@ -349,7 +349,7 @@ def document_delete(document_id: int):
     if document.published:
         flash(gettext("Ein veröffentlichtes Dokument muss zuerst zurückgezogen werden."), "error")
         return redirect(url_for("editor.document_detail", document_id=document.id), 303)
-    _audit(document, "doc-delete", _state(document), {"status": "deleted"})
+    _audit(document, "file-delete", _state(document), {"status": "deleted"})
     db.session.delete(document)
     db.session.commit()
     flash(gettext("Das Dokument ist gelöscht."))
