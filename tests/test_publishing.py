@@ -226,6 +226,26 @@ def test_redaktion_cannot_publish(cms):
     assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 404
 
 
+def test_four_eyes_nobody_publishes_what_they_wrote_themselves(cms):
+    """Freigabe may write too, but someone else publishes it; the editor who publishes a text
+    another person wrote needs no second look."""
+    app, _ = cms
+    add_freigabe(app, "zweite")
+    author = client_of(app, "freigeberin")
+    doc_id = create_news(author)
+    refused = review_action(author, doc_id, "publish")
+    assert refused.status_code == 303
+    page = author.get(f"/redaktion/inhalte/{doc_id}/freigabe").text
+    assert "Vier-Augen-Prinzip" in page
+    assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 404
+    scheduled = review_action(author, doc_id, "schedule", publish_at="2031-01-01T10:00")
+    assert scheduled.status_code == 303
+    assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 404
+    assert review_action(client_of(app, "zweite"), doc_id, "publish").status_code == 303
+    force_refresh(app)
+    assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 200
+
+
 def test_reject_with_comment_shown_to_redaktion(cms):
     app, _ = cms
     client = client_of(app)

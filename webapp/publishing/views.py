@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..config import as_bool
 from ..content import render_tokens
 from ..db import db
 from ..editor.forms import ActionForm
@@ -370,6 +371,11 @@ def _parse_local(value: str) -> dt.datetime | None:
     return local.replace(tzinfo=BERLIN).astimezone(dt.UTC)
 
 
+def _four_eyes() -> bool:
+    """Publishing needs a second person (``PUBLISHING_FOUR_EYES``, default on)."""
+    return as_bool(current_app.config.get("PUBLISHING_FOUR_EYES", True))
+
+
 @bp.route("/inhalte/<int:doc_id>/freigabe", methods=["GET", "POST"])
 def review_document(doc_id: int):
     doc = _document(doc_id)
@@ -385,7 +391,7 @@ def review_document(doc_id: int):
         now = _now()
         try:
             if action == "publish":
-                workflow.publish(doc.id, version, editor, now, None)
+                workflow.publish(doc.id, version, editor, now, None, four_eyes=_four_eyes())
                 flash(
                     gettext("Veröffentlicht. Die Seite ist in wenigen Sekunden überall zu sehen.")
                 )
@@ -396,7 +402,7 @@ def review_document(doc_id: int):
                         "Bitte geben Sie einen Zeitpunkt in der Zukunft ein."
                     )
                 else:
-                    workflow.publish(doc.id, version, editor, now, at)
+                    workflow.publish(doc.id, version, editor, now, at, four_eyes=_four_eyes())
                     flash(gettext("Die Veröffentlichung ist geplant: %(at)s", at=_local(at)))
             elif action == "unpublish":
                 raw = request.form.get("unpublish_at", "").strip()
@@ -425,6 +431,16 @@ def review_document(doc_id: int):
                 gettext(
                     "Nicht ausgeführt: Das Dokument wurde inzwischen geändert. "
                     "Bitte prüfen Sie die neue Fassung."
+                ),
+                "error",
+            )
+            return redirect(url_for("editor.review_document", doc_id=doc.id), 303)
+        except workflow.OwnText:
+            flash(
+                gettext(
+                    "Nicht veröffentlicht: Diese Fassung haben Sie selbst geschrieben. "
+                    "Eine andere Person der Freigabe prüft und veröffentlicht sie "
+                    "(Vier-Augen-Prinzip)."
                 ),
                 "error",
             )

@@ -33,6 +33,20 @@ class PathTaken(ValueError):
     pass
 
 
+class OwnText(Exception):
+    """The four-eyes principle: the newest version was written by the person who would publish
+    it; someone else of the Freigabe must publish it (``PUBLISHING_FOUR_EYES``, default on)."""
+
+
+def check_four_eyes(doc: ContentDocument, editor: str, required: bool = True) -> None:
+    """Raise :class:`OwnText` when ``editor`` wrote the version that would go live."""
+    if not required:
+        return
+    latest = revision_of(doc.latest_revision_id)
+    if latest is not None and latest.created_by == editor:
+        raise OwnText()
+
+
 #: First parts of paths that views other than the content pages serve.
 RESERVED = {"redaktion", "suche", "downloads", "static", "en", "ls", "leichte-sprache"}
 
@@ -160,9 +174,22 @@ def reject(doc_id: int, version: int, editor: str, comment: str):
     return doc
 
 
-def publish(doc_id: int, version: int, editor: str, now: dt.datetime, at: dt.datetime | None):
-    """Publish the newest revision now, or from ``at`` on (the live one stays until then)."""
+def publish(
+    doc_id: int,
+    version: int,
+    editor: str,
+    now: dt.datetime,
+    at: dt.datetime | None,
+    four_eyes: bool = True,
+):
+    """Publish the newest revision now, or from ``at`` on (the live one stays until then);
+    with ``four_eyes``, only when someone else wrote it (:class:`OwnText`)."""
     doc = _lock(doc_id, version, editor)
+    try:
+        check_four_eyes(doc, editor, four_eyes)
+    except OwnText:
+        db.session.rollback()
+        raise
     old = _state(doc)
     if at is not None and at > now:
         doc.scheduled_revision_id = doc.latest_revision_id
