@@ -102,6 +102,17 @@ http {
 """
 
 
+def stop_nginx(root: Path) -> None:
+    """Stop the nginx whose prefix is ``root`` (gracefully, by its pid file); remove ``root``."""
+    pid_file = root / "nginx.pid"
+    if pid_file.exists():
+        os.kill(int(pid_file.read_text()), signal.SIGQUIT)
+        deadline = time.monotonic() + 10
+        while pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    shutil.rmtree(root, ignore_errors=True)
+
+
 class StaticNginx:
     """The limit: Debian's nginx serving the portal's start page as a file (gzip precompressed,
     as the portal sends it compressed too), with as many workers as gunicorn."""
@@ -134,13 +145,7 @@ class StaticNginx:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        pid_file = self.root / "nginx.pid"
-        if pid_file.exists():
-            os.kill(int(pid_file.read_text()), signal.SIGQUIT)
-            deadline = time.monotonic() + 10
-            while pid_file.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-        shutil.rmtree(self.root, ignore_errors=True)
+        stop_nginx(self.root)
 
 
 class DeployedNginx:
@@ -180,13 +185,7 @@ class DeployedNginx:
         time.sleep(0.5)
 
     def stop(self) -> None:
-        pid_file = self.root / "nginx.pid"
-        if pid_file.exists():
-            os.kill(int(pid_file.read_text()), signal.SIGQUIT)
-            deadline = time.monotonic() + 10
-            while pid_file.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-        shutil.rmtree(self.root, ignore_errors=True)
+        stop_nginx(self.root)
 
 
 # -- the server ---------------------------------------------------------------------------
