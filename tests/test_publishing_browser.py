@@ -43,13 +43,12 @@ def _clear(app) -> None:
 @pytest.fixture()
 def publisher(app, live_server):
     with app.app_context():
-        if db.session.scalar(select(Editor).filter_by(name="freigabe-browser")) is None:
-            db.session.add(
-                Editor(
-                    name="freigabe-browser", password_hash=password_hash(PASSWORD), role="freigabe"
+        for name in ("freigabe-browser", "freigabe-zwei"):  # four eyes: two people
+            if db.session.scalar(select(Editor).filter_by(name=name)) is None:
+                db.session.add(
+                    Editor(name=name, password_hash=password_hash(PASSWORD), role="freigabe")
                 )
-            )
-            db.session.commit()
+        db.session.commit()
     _clear(app)
     yield
     _clear(app)  # the session's app is shared: leave no published test document
@@ -61,16 +60,21 @@ def type_into(browser, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
-def test_publishing_pages_pass_axe_and_work_with_the_keyboard(browser, live_server, publisher):
-    base = live_server.url
+def log_in_as(browser, base: str, name: str) -> None:
+    """Log in with the keyboard (a fresh browser session), landing on the content list."""
     browser.delete_all_cookies()
-    failures: dict = {}
     browser.get(base + "/redaktion/inhalte/")
     wait_for(browser, EC.presence_of_element_located((By.ID, "password")))
-    browser.find_element(By.ID, "name").send_keys("freigabe-browser")
+    browser.find_element(By.ID, "name").send_keys(name)
     browser.switch_to.active_element.send_keys(Keys.TAB)
     browser.switch_to.active_element.send_keys(PASSWORD, Keys.ENTER)
     wait_for(browser, EC.url_to_be(base + "/redaktion/inhalte/"))
+
+
+def test_publishing_pages_pass_axe_and_work_with_the_keyboard(browser, live_server, publisher):
+    base = live_server.url
+    failures: dict = {}
+    log_in_as(browser, base, "freigabe-browser")
     failures |= axe_failures(browser, "list")
 
     # Keyboard only: follow the link to a new news item, send it empty.
@@ -107,6 +111,14 @@ def test_publishing_pages_pass_axe_and_work_with_the_keyboard(browser, live_serv
     browser.find_element(By.CSS_SELECTOR, "button[value='reject']").send_keys(Keys.ENTER)
     wait_for(browser, EC.presence_of_element_located((By.ID, "fehler")))
     failures |= axe_failures(browser, "freigabe with errors")
+    # Four eyes: the author cannot publish her own text; a second person of the Freigabe does.
+    browser.find_element(By.CSS_SELECTOR, "button[value='publish']").send_keys(Keys.ENTER)
+    wait_for(browser, lambda b: "Vier-Augen-Prinzip" in b.page_source)
+    failures |= axe_failures(browser, "freigabe, own text refused")
+    review_url = browser.current_url
+    log_in_as(browser, base, "freigabe-zwei")
+    browser.get(review_url)
+    wait_for(browser, EC.presence_of_element_located((By.ID, "publish_at")))
     browser.find_element(By.CSS_SELECTOR, "button[value='publish']").send_keys(Keys.ENTER)
     wait_for(browser, lambda b: "Veröffentlicht" in b.page_source)
     browser.get(base + "/aktuelles/tastatur-meldung")
