@@ -27,6 +27,7 @@ from .fixtures_editor import (
     make_editor_app,
     password_hash,
 )
+from .helpers import soup
 
 START = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -270,6 +271,9 @@ def test_scheduled_publication_appears_at_its_time_without_anyone(cms):
     assert answer.status_code == 303
     past = review_action(freigabe, doc_id, "schedule", publish_at="2020-01-01T12:00")
     assert past.status_code == 422
+    field = soup(past.text).find(id="publish_at")
+    assert field["aria-invalid"] == "true" and field["value"] == "2020-01-01T12:00"
+    assert soup(past.text).find(id=field["aria-describedby"]).get_text(strip=True)
     assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 404
     clock.now = dt.datetime(2030, 3, 2, 10, 59, tzinfo=dt.UTC)
     assert visitor_sees(app, "/aktuelles/neuer-sozialbericht") == 404
