@@ -463,3 +463,15 @@ def test_make_translations_extracts_updates_with_previous_and_compiles():
     assert "update" in dry_run and "--previous" in dry_run
     assert "for locale in de de@ls en" in dry_run
     assert "catalogs" in dry_run
+
+
+def test_no_catalog_keeps_a_stale_previous_source_as_a_translator_comment():
+    """``#| msgid`` (the old source of a fuzzy entry) must not survive as a translator
+    comment (``# | msgid``, what a read_po/write_po round trip of Babel makes of it): the
+    editors' area would show an old, unrelated German text next to a finished translation."""
+    stale = []
+    for path in sorted((ROOT / "translations").rglob("*.po")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if re.match(r"#\s+\|\s*msg", line):
+                stale.append(f"{path.relative_to(ROOT)}:{number}")
+    assert stale == [], f"{len(stale)} stale previous-source comments, e.g. {stale[:5]}"
