@@ -25,7 +25,15 @@ from ..fragments import render_page
 from ..views.pages import TEMPLATES
 from . import store as content_store
 from . import workflow
-from .fields import FIELDS, KIND_BASES, as_text, data_of_file, path_for, to_document
+from .fields import (
+    FIELDS,
+    KIND_BASES,
+    as_text,
+    catalog_name,
+    data_of_file,
+    path_for,
+    to_document,
+)
 from .forms import DocumentForm, data_from, fill
 from .models import ContentDocument, ContentRevision, aware
 from .translations import translation_status
@@ -460,7 +468,8 @@ def review_document(doc_id: int):
             )
         )
     base = content_store.files(current_app).get(doc.path)
-    draft = to_document(doc.kind, doc.path, latest.data, f"redaktion:{doc.id}", base)
+    name = catalog_name(doc, content_store.files(current_app).root)
+    draft = to_document(doc.kind, doc.path, latest.data, name, base)
     return render_page(
         "editor/review.html",
         status,
