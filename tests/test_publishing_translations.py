@@ -257,3 +257,86 @@ def test_two_instances_without_shared_files_translate_a_browser_document(
     finally:
         dispose_app(first)
         dispose_app(second)
+
+
+HILFEN = "content/seiten/hilfen.md"
+HILFEN_FIRST = (
+    "Auf dieser Seite erfahren Sie, wie Sie dieses Portal bedienen und an Ihre Bedürfnisse "
+    "anpassen."
+)
+HILFEN_CHANGED = HILFEN_FIRST.replace("dieses Portal", "das Sozialberichte-Portal")
+
+
+def form_values(html: str) -> dict:
+    """The fields of an edit form as the page fills them."""
+    form = soup(html).find("textarea", attrs={"name": "body"}).find_parent("form")
+    values = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        if field.name == "textarea":
+            values[field["name"]] = field.get_text()
+        elif field.name == "select":
+            chosen = field.find("option", selected=True)
+            values[field["name"]] = chosen["value"] if chosen else ""
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                values[field["name"]] = field.get("value", "y")
+        elif field.get("type") not in ("submit", "button"):
+            values[field["name"]] = field.get("value", "")
+    return values
+
+
+def test_a_file_document_changed_in_the_browser_shows_source_changed(cms):
+    """The file's translation of the old paragraph is offered for the new one, in each
+    language, and the paragraphs the browser kept stay translated."""
+    app, _ = cms
+    client = client_of(app)
+    url = "/redaktion/inhalte/datei?pfad=/hilfen"
+    values = form_values(client.get(url).text)
+    assert HILFEN_FIRST in values["body"]
+    values["body"] = values["body"].replace(HILFEN_FIRST, HILFEN_CHANGED)
+    values.pop("action", None)
+    response = post_form(client, url, values, "submit")
+    assert response.status_code == 303, response.text[:2000]
+    doc_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    # a draft: visitors still see the file, so its paragraph stays an entry as well
+    first = {i["msgid"]: i for i in entries_of(client, "en", datei=HILFEN, q="Auf dieser Seite")}
+    assert set(first) == {HILFEN_FIRST, HILFEN_CHANGED}
+    assert review_action(client_of(app, "freigeberin"), doc_id, "publish").status_code == 303
+    for slug, old in (("en", "On this page you can find out"), ("leichte-sprache", "Hier lesen")):
+        first = {i["msgid"]: i for i in entries_of(client, slug, datei=HILFEN, q="Auf dieser")}
+        assert set(first) == {HILFEN_CHANGED}, slug
+        assert first[HILFEN_CHANGED]["msgstr"].startswith(old), slug
+        assert first[HILFEN_CHANGED]["status"].startswith("zu prüfen"), slug
+    changed = entries_of(client, "en", datei=HILFEN, status="changed")
+    assert [i["msgid"] for i in changed] == [HILFEN_CHANGED]
+    kept = entries_of(client, "en", datei=HILFEN, q="Aufbau der Seiten")
+    assert kept[0]["msgstr"] == "How the pages are structured"
+    overview = soup(client.get("/redaktion/en/").text)
+    row = next(r for r in overview.select("tr") if HILFEN in r.get_text())
+    assert "Hilfen zur Bedienung" in row.get_text()  # the document's title, linked
+    # the English page shows the German paragraph, marked, until it is reviewed
+    english = app.test_client().get("/en/hilfen").text
+    assert "das Sozialberichte-Portal" in english and "notice--language" in english
+
+
+def test_the_sources_are_built_once_per_content_change(cms, monkeypatch):
+    """The overview does not extract the database's documents on every request: only when
+    the served content or the newest revision changed."""
+    from webapp.publishing import translations
+
+    app, _ = cms
+    calls = []
+    build = translations._build_sources
+    monkeypatch.setattr(translations, "_build_sources", lambda a: calls.append(1) or build(a))
+    doc_id = publish_news(app)
+    client = client_of(app)
+    client.get("/redaktion/en/")
+    before = len(calls)
+    for _ in range(3):
+        assert client.get("/redaktion/en/").status_code == 200
+        assert client.get("/redaktion/leichte-sprache/eintraege").status_code == 200
+    assert len(calls) == before
+    body = NEWS["body"].replace(PARAGRAPH, NEW_PARAGRAPH)
+    assert post_form(client, f"/redaktion/inhalte/{doc_id}", {**NEWS, "body": body}).status_code
+    assert NEW_PARAGRAPH in {i["msgid"] for i in entries_of(client, "en")}
+    assert len(calls) == before + 1
