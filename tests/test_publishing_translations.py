@@ -340,3 +340,14 @@ def test_the_sources_are_built_once_per_content_change(cms, monkeypatch):
     assert post_form(client, f"/redaktion/inhalte/{doc_id}", {**NEWS, "body": body}).status_code
     assert NEW_PARAGRAPH in {i["msgid"] for i in entries_of(client, "en")}
     assert len(calls) == before + 1
+
+
+def test_a_new_page_cannot_take_the_file_of_another_page(cms):
+    """``content/seiten/bestellen.md`` serves /sozialberichte/bestellen: a new page
+    "bestellen" would be exported over it and share its translation catalog."""
+    app, _ = cms
+    client = client_of(app)
+    fields = {"title": "Bestellen neu", "slug": "bestellen", "body": "Text.", "sitemap": "y"}
+    response = post_form(client, "/redaktion/inhalte/neu/seite", fields)
+    assert response.status_code == 422
+    assert "Diese Adresse gibt es schon." in response.text and 'href="#slug"' in response.text

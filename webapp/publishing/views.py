@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -141,7 +142,13 @@ def _diff(old: dict | None, new: dict) -> list[tuple[str, str]]:
 
 
 def _taken() -> set[str]:
-    paths = set(content_store.files(current_app).documents)
+    """Paths a new document cannot have: those of the files and of the database, and the
+    paths whose file (``content/<folder>/<slug>.md``, its translation catalog's name too)
+    belongs to a file with another path (``seiten/bestellen.md`` serves
+    ``/sozialberichte/bestellen``)."""
+    documents = content_store.files(current_app).documents.values()
+    paths = {doc.path for doc in documents}
+    paths.update(path_for(doc.kind, Path(doc.source).stem) for doc in documents)
     paths.update(db.session.scalars(select(ContentDocument.path)))
     return paths
 
