@@ -88,6 +88,9 @@ def test_a_published_new_document_is_in_the_overview_untranslated_and_translatab
     english = app.test_client().get("/en" + PAGE).text
     assert '<span lang="de">Der <strong>Sozialbericht</strong>' in english
     assert "notice--language" in english
+    plain = app.test_client().get("/leichte-sprache" + PAGE).text
+    assert "notice--language" in plain and 'class="untranslated__label"' in plain
+    assert '<span lang="de">Der <strong>Sozialbericht</strong>' in plain
     # translated in the browser: the English page shows it
     response = save(client, "en", PARAGRAPH, "The **social report** describes poverty.")
     assert response.status_code == 303, response.text[:2000]
