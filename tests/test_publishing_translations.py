@@ -166,11 +166,8 @@ def test_po_download_and_upload_of_a_browser_document(cms):
     assert b"content/aktuelles/neuer-sozialbericht.po" in archive.data
 
 
-def test_browser_translations_of_a_browser_document_survive_export_and_make_translations(
-    tmp_path,
-):
-    """Content export, `make translations` (the content step) and `flask editor export`, in
-    either order of the last two: the translation lands in the document's own .po."""
+def own_app(tmp_path):
+    """An app on its own copies of content/ and translations/ (export writes into them)."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     translations = copy_catalogs(tmp_path / "translations")
@@ -180,9 +177,18 @@ def test_browser_translations_of_a_browser_document_survive_export_and_make_tran
         CONTENT_DIR=str(content),
         PUBLISHING_CLOCK=Clock(START),
     )
+    add_editors(app)
+    add_freigabe(app)
+    return app, content, translations
+
+
+def test_browser_translations_of_a_browser_document_survive_export_and_make_translations(
+    tmp_path,
+):
+    """Content export, `make translations` (the content step) and `flask editor export`, in
+    either order of the last two: the translation lands in the document's own .po."""
+    app, content, translations = own_app(tmp_path)
     try:
-        add_editors(app)
-        add_freigabe(app)
         publish_news(app)
         client = client_of(app)
         assert save(client, "en", PARAGRAPH, "The social report.").status_code == 303
@@ -210,18 +216,8 @@ def test_browser_translations_of_a_browser_document_survive_export_and_make_tran
 
 
 def test_make_translations_before_editor_export_loses_nothing(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    translations = copy_catalogs(tmp_path / "translations")
-    app = make_editor_app(
-        f"sqlite:///{tmp_path}/db.sqlite3",
-        translations,
-        CONTENT_DIR=str(content),
-        PUBLISHING_CLOCK=Clock(START),
-    )
+    app, content, translations = own_app(tmp_path)
     try:
-        add_editors(app)
-        add_freigabe(app)
         publish_news(app)
         client = client_of(app)
         assert save(client, "en", PARAGRAPH, "The social report.").status_code == 303
@@ -354,3 +350,31 @@ def test_a_new_page_cannot_take_the_file_of_another_page(cms):
     response = post_form(client, "/redaktion/inhalte/neu/seite", fields)
     assert response.status_code == 422
     assert "Diese Adresse gibt es schon." in response.text and 'href="#slug"' in response.text
+
+
+def test_a_reviewed_suggestion_is_not_a_file_change_after_make_translations(tmp_path):
+    """The browser's translation of a changed paragraph of a file document stays in force
+    after export and `make translations` (which suggests the same old translation in the
+    file), and is not reported as "file changed"."""
+    app, content, translations = own_app(tmp_path)
+    try:
+        client = client_of(app)
+        url = "/redaktion/inhalte/datei?pfad=/hilfen"
+        values = form_values(client.get(url).text)
+        values["body"] = values["body"].replace(HILFEN_FIRST, HILFEN_CHANGED)
+        response = post_form(client, url, values, "submit")
+        doc_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+        assert review_action(client_of(app, "freigeberin"), doc_id, "publish").status_code == 303
+        assert save(client, "en", HILFEN_CHANGED, "On this page: how to use it.").status_code == 303
+        assert app.test_cli_runner().invoke(args=["content", "export"]).exit_code == 0
+        catalogs.update_all(content, translations)
+        po = catalogs.read_catalog(catalogs.document_po(translations, "en", HILFEN), "en")
+        assert po.get(HILFEN_CHANGED).fuzzy  # pybabel's suggestion, in the file
+        found = entries_of(client, "en", datei=HILFEN, q="Auf dieser")
+        assert [(i["msgid"], i["msgstr"]) for i in found] == [
+            (HILFEN_CHANGED, "On this page: how to use it.")
+        ]
+        assert entries_of(client, "en", datei=HILFEN, status="file") == []
+        assert "On this page: how to use it." in app.test_client().get("/en/hilfen").text
+    finally:
+        dispose_app(app)

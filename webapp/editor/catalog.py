@@ -378,6 +378,8 @@ def suggest(entry: Entry, old: list[str], rows: dict, by_msgid: dict[str, Entry]
         if text and all(text):
             changed = copy.copy(entry)
             changed.msgstr, changed.fuzzy, changed.previous_id = text[:1], True, msgid
+            if msgid in by_msgid:  # in the .po: `make translations` will suggest it there too,
+                changed.file_msgstr = text[:1]  # so a save is not a "file changed" later
             return changed
     return entry
 
