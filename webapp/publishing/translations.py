@@ -72,7 +72,7 @@ class BrowserSource:
     before ``flask content export`` and ``make translations`` put it into a file."""
 
     name: str  # the catalog's name: the document's file(-to-be), content/aktuelles/x.md
-    texts: list[Text]  # the newest revision's texts, then the others of the published one
+    texts: list[Text]  # the newest revision's, then the scheduled and published ones' others
     keep_file: bool  # visitors still see the file (nothing published yet): its texts stay
     earlier: list[str]  # texts of its earlier revisions (newest first): old sources
 
@@ -128,7 +128,7 @@ def _build_sources(app: Flask) -> dict[str, BrowserSource]:
         texts_of = dict(revisions.get(row.id, []))
         live = store.effective_revision(row, at)
         current: dict[str, Text] = {}
-        for rid in (row.latest_revision_id, live):
+        for rid in (row.latest_revision_id, row.scheduled_revision_id, live):
             for text in texts_of.get(rid, []):
                 current.setdefault(text.msgid, text)
         earlier = [
@@ -151,8 +151,8 @@ def revision_texts(row: ContentDocument, data: dict, content_dir: Path) -> list[
     """The texts of one revision, extracted from the file ``flask content export`` would
     write for it, as :func:`webapp.i18n.catalogs.document_template` extracts a file."""
     path = target_file(row, content_dir)
-    raw = file_text(row, data)
     try:
+        raw = file_text(row, data)
         doc = document_from_text(raw, path, content_dir)
     except (ValueError, KeyError, TypeError):  # not a document (yet): nothing to translate
         return []
