@@ -6,6 +6,7 @@ instance, and what is translated in the browser lands in the document's own cata
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from io import BytesIO
@@ -378,3 +379,27 @@ def test_a_reviewed_suggestion_is_not_a_file_change_after_make_translations(tmp_
         assert "On this page: how to use it." in app.test_client().get("/en/hilfen").text
     finally:
         dispose_app(app)
+
+
+def test_texts_of_the_live_scheduled_and_newest_revision_are_all_offered(cms):
+    """Live: the first paragraph; scheduled for later: a second version; newest draft: a
+    third. Visitors see, or will see, each: each is an entry until it leaves."""
+    app, clock = cms
+    doc_id = publish_news(app)
+    client = client_of(app)
+    freigabe = client_of(app, "freigeberin")
+    url = f"/redaktion/inhalte/{doc_id}"
+    scheduled = NEWS["body"].replace(PARAGRAPH, NEW_PARAGRAPH)
+    assert post_form(client, url, {**NEWS, "body": scheduled}, "submit").status_code == 303
+    answer = review_action(freigabe, doc_id, "schedule", publish_at="2030-03-02T12:00")
+    assert answer.status_code == 303
+    newest = NEWS["body"].replace(PARAGRAPH, "Ein ganz anderer erster Absatz.")
+    assert post_form(client, url, {**NEWS, "body": newest}).status_code == 303
+    msgids = {i["msgid"] for i in entries_of(client, "en", q="Absatz")} | {
+        i["msgid"] for i in entries_of(client, "en", q="Sozialbericht")
+    }
+    assert {PARAGRAPH, NEW_PARAGRAPH, "Ein ganz anderer erster Absatz."} <= msgids
+    clock.now = dt.datetime(2030, 3, 2, 11, 0, tzinfo=dt.UTC)  # the scheduled one is live
+    assert app.test_client().get(PAGE).status_code == 200
+    msgids = {i["msgid"] for i in entries_of(client, "en", q="Sozialbericht")}
+    assert NEW_PARAGRAPH in msgids and PARAGRAPH not in msgids
