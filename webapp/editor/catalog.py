@@ -9,6 +9,12 @@ document by ``make translations`` and so is its own list of sources. An override
 is in no catalog is *obsolete*. An entry whose ``.po`` record carries ``#| msgid`` has a
 changed source until an editor saves it again.
 
+A German document made or changed in the browser (:mod:`webapp.publishing`) is here at once,
+before ``flask content export`` and ``make translations`` write its files: its catalog (named
+by its file-to-be) holds its current texts, the file's entries where the file has them, new
+ones untranslated or — where an old version had a translation — fuzzy with it and the old
+source, as ``pybabel update --previous`` will write them (:func:`browser_entries`).
+
 Parsed catalogs and the entries made from them are cached until their file changes, so the
 overview and the lists stay fast with thousands of documents.
 """
@@ -433,21 +439,22 @@ def merged_catalog(
             message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     changes = changes or {}
     entries = load_view(code, catalog).entries
-    if catalog in browser_sources():  # the document as the browser made it, all its texts
+    browser = catalog in browser_sources()
+    if browser:  # the document as the browser made it: all its texts, and only those
         keys = {(entry.msgid, entry.msgctxt) for entry in entries}
         for message in list(merged):
             if message.id and (singular(message.id), message.context) not in keys:
                 merged.delete(message.id, message.context)  # gone from the document
     for entry in entries:
         entry = changes.get(entry.key, entry)
+        if not entry.overridden and not browser:
+            continue
         message = merged.get(entry.msgid, entry.msgctxt)
         if message is None:
             message_id = (entry.msgid, entry.msgid_plural) if entry.plural else entry.msgid
+            comments = entry.comments if browser else ()
             message = merged.add(
-                message_id,
-                context=entry.msgctxt,
-                locations=entry.locations,
-                auto_comments=entry.comments,
+                message_id, context=entry.msgctxt, locations=entry.locations, auto_comments=comments
             )
             if not entry.overridden:  # new in the browser: as the entry list shows it
                 message.string = tuple(entry.msgstr) if entry.plural else entry.msgstr[0]
