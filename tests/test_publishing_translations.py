@@ -337,7 +337,8 @@ def test_the_sources_are_built_once_per_content_change(cms, monkeypatch):
         assert client.get("/redaktion/leichte-sprache/eintraege").status_code == 200
     assert len(calls) == before
     body = NEWS["body"].replace(PARAGRAPH, NEW_PARAGRAPH)
-    assert post_form(client, f"/redaktion/inhalte/{doc_id}", {**NEWS, "body": body}).status_code
+    saved = post_form(client, f"/redaktion/inhalte/{doc_id}", {**NEWS, "body": body})
+    assert saved.status_code == 303
     assert NEW_PARAGRAPH in {i["msgid"] for i in entries_of(client, "en")}
     assert len(calls) == before + 1
 
