@@ -273,7 +273,14 @@ def _parent_path(path: str) -> str | None:
 
 
 def load_document(path: Path, root: Path) -> Document:
-    post = frontmatter.load(path, handler=FAST_YAML)
+    return document_from_text(path.read_text("utf-8"), path, root)
+
+
+def document_from_text(text: str, path: Path, root: Path) -> Document:
+    """The document a file at ``path`` with ``text`` would be (``load_document`` without
+    reading it): what the catalogs extract from a browser-made document before
+    ``flask content export`` writes its file (:mod:`webapp.publishing.translations`)."""
+    post = frontmatter.loads(text, handler=FAST_YAML)
     meta = dict(post.metadata)
     folder = path.parent.name
     kind = KINDS.get(folder)

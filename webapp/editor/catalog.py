@@ -9,6 +9,12 @@ document by ``make translations`` and so is its own list of sources. An override
 is in no catalog is *obsolete*. An entry whose ``.po`` record carries ``#| msgid`` has a
 changed source until an editor saves it again.
 
+A German document made or changed in the browser (:mod:`webapp.publishing`) is here at once,
+before ``flask content export`` and ``make translations`` write its files: its catalog (named
+by its file-to-be) holds its current texts, the file's entries where the file has them, new
+ones untranslated or — where an old version had a translation — fuzzy with it and the old
+source, as ``pybabel update --previous`` will write them (:func:`browser_entries`).
+
 Parsed catalogs and the entries made from them are cached until their file changes, so the
 overview and the lists stay fast with thousands of documents.
 """
@@ -16,6 +22,7 @@ overview and the lists stay fast with thousands of documents.
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import os
 import threading
@@ -31,7 +38,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..i18n import BY_CODE, translations_dir
-from ..i18n.catalogs import document_catalogs
+from ..i18n.catalogs import document_catalogs, new_catalog
 from .models import TranslationOverride
 
 #: Languages editors maintain (German is the source).
@@ -135,10 +142,22 @@ def catalog_names(code: str) -> list[str]:
     stamp = tuple((f, _stamp(f)) for f in folders)
     cached = _names_cache.get(base)
     if cached and cached[0] == stamp:
-        return cached[1]
-    names = [INTERFACE, *document_catalogs(translations_dir(current_app), code)]
-    _names_cache[base] = (stamp, names)
+        names = cached[1]
+    else:
+        names = [INTERFACE, *document_catalogs(translations_dir(current_app), code)]
+        _names_cache[base] = (stamp, names)
+    browser = browser_sources()
+    if any(name not in names for name in browser):  # documents not yet in a file
+        return [INTERFACE, *sorted(set(names[1:]) | set(browser))]
     return names
+
+
+def browser_sources() -> dict:
+    """The catalogs of documents made or changed in the browser, from the database (see
+    :func:`webapp.publishing.translations.browser_sources`): ``{name: BrowserSource}``."""
+    from ..publishing.translations import browser_sources as sources
+
+    return sources(current_app)
 
 
 def pot_path(app: Flask) -> str:
@@ -298,6 +317,79 @@ def file_entries(code: str, catalog: str, path: str | None = None) -> list[Entry
     return entries
 
 
+_browser_cache: dict[tuple, tuple] = {}
+#: How close an old source must be to be offered for a new one (``pybabel update``'s cutoff).
+FUZZY_CUTOFF = 0.6
+
+
+def browser_entries(code: str, name: str, file_list: list[Entry], source) -> tuple:
+    """The entries of a document made or changed in the browser: per current text the
+    file's entry where the file has it, else a new, untranslated one (with its location and
+    comments as ``make translations`` will write them). ``(entries, suggestions, by_msgid)``:
+    ``suggestions`` names, per new entry, the old sources close to it (earlier revisions,
+    texts the file has and the document no longer has), closest first. Cached until the
+    document's revision or its file changes (shared: never change the entries)."""
+    cache_key = (id(current_app._get_current_object()), code, name)
+    cached = _browser_cache.get(cache_key)
+    if cached and cached[0] is source and cached[1] is file_list:
+        return cached[2]
+    by_msgid = {entry.msgid: entry for entry in file_list if entry.msgctxt is None}
+    current = {text.msgid for text in source.texts}
+    entries = list(file_list) if source.keep_file else []
+    have = {entry.msgid for entry in entries}
+    old = list(source.earlier) + [m for m in by_msgid if m not in current]
+    fuzzy_keys = {}
+    for candidate in dict.fromkeys(old):
+        fuzzy_keys.setdefault(candidate.lower().strip(), candidate)
+    suggestions: dict[str, list[str]] = {}
+    for text in source.texts:
+        if text.msgid in have:
+            continue
+        have.add(text.msgid)
+        entry = by_msgid.get(text.msgid)
+        if entry is None:
+            entry = Entry(
+                key=entry_key(text.msgid),
+                msgid=text.msgid,
+                msgid_plural=None,
+                msgctxt=None,
+                msgstr=[""],
+                fuzzy=False,
+                locations=[(name, text.line)],
+                comments=list(text.comments),
+                file_msgstr=[""],
+                catalog=name,
+            )
+            close = difflib.get_close_matches(
+                text.msgid.lower().strip(), fuzzy_keys, n=5, cutoff=FUZZY_CUTOFF
+            )
+            if close:
+                suggestions[entry.key] = [fuzzy_keys[c] for c in close]
+        entries.append(entry)
+    result = (entries, suggestions, by_msgid)
+    _browser_cache[cache_key] = (source, file_list, result)
+    return result
+
+
+def suggest(entry: Entry, old: list[str], rows: dict, by_msgid: dict[str, Entry]) -> Entry:
+    """A new text whose old version had a translation: fuzzy, with that translation and the
+    old source (as ``pybabel update --previous`` marks it), until an editor saves it."""
+    for msgid in old:
+        row = rows.get(entry_key(msgid))
+        if row is not None:
+            text = list(row.msgstr)
+        else:
+            found = by_msgid.get(msgid)
+            text = list(found.msgstr) if found is not None else []
+        if text and all(text):
+            changed = copy.copy(entry)
+            changed.msgstr, changed.fuzzy, changed.previous_id = text[:1], True, msgid
+            if msgid in by_msgid:  # in the .po: `make translations` will suggest it there too,
+                changed.file_msgstr = text[:1]  # so a save is not a "file changed" later
+            return changed
+    return entry
+
+
 def load_view(code: str, catalog: str | None = None) -> CatalogView:
     """Every entry of ``code`` (or of one of its catalogs), overrides laid on top."""
     rows = overrides(code)
@@ -305,13 +397,23 @@ def load_view(code: str, catalog: str | None = None) -> CatalogView:
     seen: set[str] = set()
     base = os.path.join(translations_dir(current_app), code, "LC_MESSAGES")
     names = catalog_names(code) if catalog is None else [catalog]
+    browser = browser_sources()
     for name in names:
         path = None if name == INTERFACE else os.path.join(base, name[: -len(".md")] + ".po")
         found = file_entries(code, name, path)
+        source = browser.get(name)
+        suggestions: dict[str, list[str]] = {}
+        by_msgid: dict[str, Entry] = {}
+        if source is not None:  # the document as the browser made it: its texts now
+            found, suggestions, by_msgid = browser_entries(code, name, found, source)
         seen.update(entry.key for entry in found)
         for entry in found:
             row = rows.get(entry.key)
-            entries.append(apply_override(copy.copy(entry), row) if row else entry)
+            if row is not None:
+                entry = apply_override(copy.copy(entry), row)
+            elif entry.key in suggestions:
+                entry = suggest(entry, suggestions[entry.key], rows, by_msgid)
+            entries.append(entry)
     # Obsolete overrides are known only when every catalog was read.
     obsolete = [row for key, row in rows.items() if key not in seen] if catalog is None else []
     return CatalogView(code=code, entries=entries, obsolete=obsolete)
@@ -326,6 +428,8 @@ def merged_catalog(
     if os.path.exists(path):
         with open(path, "rb") as handle:
             merged = read_po(handle, locale=code)
+    elif catalog != INTERFACE:  # a document not yet in a file: the header make translations writes
+        merged = new_catalog(code)
     else:
         merged = Catalog(locale=code, fuzzy=False)
     for message in merged:  # `#| msgid` as babel read it back: the real thing again
@@ -334,14 +438,31 @@ def merged_catalog(
             message.previous_id = [previous] if previous else []
             message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     changes = changes or {}
-    for entry in load_view(code, catalog).entries:
+    entries = load_view(code, catalog).entries
+    browser = catalog in browser_sources()
+    if browser:  # the document as the browser made it: all its texts, and only those
+        keys = {(entry.msgid, entry.msgctxt) for entry in entries}
+        for message in list(merged):
+            if message.id and (singular(message.id), message.context) not in keys:
+                merged.delete(message.id, message.context)  # gone from the document
+    for entry in entries:
         entry = changes.get(entry.key, entry)
-        if not entry.overridden:
+        if not entry.overridden and not browser:
             continue
         message = merged.get(entry.msgid, entry.msgctxt)
         if message is None:
             message_id = (entry.msgid, entry.msgid_plural) if entry.plural else entry.msgid
-            message = merged.add(message_id, context=entry.msgctxt, locations=entry.locations)
+            comments = entry.comments if browser else ()
+            message = merged.add(
+                message_id, context=entry.msgctxt, locations=entry.locations, auto_comments=comments
+            )
+            if not entry.overridden:  # new in the browser: as the entry list shows it
+                message.string = tuple(entry.msgstr) if entry.plural else entry.msgstr[0]
+                if entry.fuzzy:
+                    message.flags.add("fuzzy")
+                    message.previous_id = [entry.previous_id] if entry.previous_id else []
+        if not entry.overridden:
+            continue
         message.string = tuple(entry.msgstr) if entry.plural else entry.msgstr[0]
         message.flags.discard("fuzzy")
         if entry.fuzzy:

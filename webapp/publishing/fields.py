@@ -51,6 +51,19 @@ def path_for(kind: str, slug: str) -> str:
     return KIND_BASES[kind] + slug
 
 
+def target_file(row, content_dir: Path) -> Path:
+    """The file of ``content/`` a document is exported to (its own, or the one it overlays)."""
+    if row.source_file:
+        return content_dir.parent / row.source_file
+    return content_dir / KIND_FOLDERS[row.kind] / f"{row.slug}.md"
+
+
+def catalog_name(row, content_dir: Path) -> str:
+    """The name of the document's translation catalog: its file, ``content/aktuelles/x.md``
+    (as :func:`webapp.i18n.catalogs.content_sources` names it), even before it is exported."""
+    return target_file(row, content_dir).relative_to(content_dir.parent).as_posix()
+
+
 def data_of_file(doc: Document, content_dir: Path) -> dict:
     """The form's fields of a document from ``content/`` (its body read from the file)."""
     post = frontmatter.load(content_dir.parent / doc.source)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..content import ContentStore
 from ..db import db
-from .fields import to_document
+from .fields import catalog_name, to_document
 from .models import ContentDocument, ContentRevision, ContentState, aware, utcnow
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _build(session: Session, base: ContentStore, at: dt.datetime, revision: int)
                     row.kind,
                     row.path,
                     revisions[rid].data,
-                    row.source_file or f"redaktion:{row.id}",
+                    catalog_name(row, base.root),  # its file-to-be: the catalog's name
                     base.get(row.path),
                 )
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -25,7 +26,15 @@ from ..fragments import render_page
 from ..views.pages import TEMPLATES
 from . import store as content_store
 from . import workflow
-from .fields import FIELDS, KIND_BASES, as_text, data_of_file, path_for, to_document
+from .fields import (
+    FIELDS,
+    KIND_BASES,
+    as_text,
+    catalog_name,
+    data_of_file,
+    path_for,
+    to_document,
+)
 from .forms import DocumentForm, data_from, fill
 from .models import ContentDocument, ContentRevision, aware
 from .translations import translation_status
@@ -133,7 +142,13 @@ def _diff(old: dict | None, new: dict) -> list[tuple[str, str]]:
 
 
 def _taken() -> set[str]:
-    paths = set(content_store.files(current_app).documents)
+    """Paths a new document cannot have: those of the files and of the database, and the
+    paths whose file (``content/<folder>/<slug>.md``, its translation catalog's name too)
+    belongs to a file with another path (``seiten/bestellen.md`` serves
+    ``/sozialberichte/bestellen``)."""
+    documents = content_store.files(current_app).documents.values()
+    paths = {doc.path for doc in documents}
+    paths.update(path_for(doc.kind, Path(doc.source).stem) for doc in documents)
     paths.update(db.session.scalars(select(ContentDocument.path)))
     return paths
 
@@ -460,7 +475,8 @@ def review_document(doc_id: int):
             )
         )
     base = content_store.files(current_app).get(doc.path)
-    draft = to_document(doc.kind, doc.path, latest.data, f"redaktion:{doc.id}", base)
+    name = catalog_name(doc, content_store.files(current_app).root)
+    draft = to_document(doc.kind, doc.path, latest.data, name, base)
     return render_page(
         "editor/review.html",
         status,
