@@ -404,3 +404,16 @@ def test_texts_of_the_live_scheduled_and_newest_revision_are_all_offered(cms):
     assert app.test_client().get(PAGE).status_code == 200
     msgids = {i["msgid"] for i in entries_of(client, "en", q="Sozialbericht")}
     assert NEW_PARAGRAPH in msgids and PARAGRAPH not in msgids
+
+
+def test_a_news_items_date_is_its_date_and_only_an_announced_event_says_termin(cms):
+    """A news item's date is when it appeared ("Datum:"); "Termin:" (in Leichte Sprache
+    "Datum der Veranstaltung:") only where the item announces an event (time or place)."""
+    app, _ = cms
+    publish_news(app)
+    client = client_of(app)
+    for prefix, label in (("", "Datum:"), ("/en", "Date:"), ("/leichte-sprache", "Datum:")):
+        meta = soup(client.get(prefix + PAGE).text).select_one(".article__meta")
+        assert meta.get_text(" ", strip=True).startswith(label), (prefix, meta)
+    announced = soup(client.get("/aktuelles/save-the-date-sozialplanung").text)
+    assert announced.select_one(".article__meta").get_text(" ", strip=True).startswith("Termin:")
