@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import struct
 import sys
 import time
 from collections.abc import Iterable
@@ -267,15 +268,65 @@ def compiled_path(directory: str | os.PathLike, code: str) -> Path:
     return locale_dir(directory, code) / f"{CONTENT}.mo"
 
 
-def _newest(paths: Iterable[Path]) -> float:
-    return max((p.stat().st_mtime for p in paths), default=0.0)
+def read_mo(data: bytes) -> dict[bytes, bytes]:
+    """The entries of a GNU ``.mo`` file as raw bytes, ``{msgid: msgstr}`` (a context is
+    part of the key, ``context\x04msgid``; plural forms are ``\x00``-joined). Unlike
+    :class:`gettext.GNUTranslations` it neither decodes nor compiles the plural rule: the
+    merge of a language's document catalogs only copies entries."""
+    if len(data) < 28:
+        raise ValueError("not a .mo file")
+    (magic,) = struct.unpack("<I", data[:4])
+    order = "<" if magic == 0x950412DE else ">"
+    if struct.unpack(order + "I", data[:4])[0] != 0x950412DE:
+        raise ValueError("not a .mo file")
+    _version, count, keys, values = struct.unpack(order + "4I", data[4:20])
+    key_table = struct.unpack(f"{order}{2 * count}I", data[keys : keys + 8 * count])
+    value_table = struct.unpack(f"{order}{2 * count}I", data[values : values + 8 * count])
+    entries = {}
+    for i in range(0, 2 * count, 2):
+        key_length, key_offset = key_table[i], key_table[i + 1]
+        value_length, value_offset = value_table[i], value_table[i + 1]
+        key = data[key_offset : key_offset + key_length]
+        entries[key] = data[value_offset : value_offset + value_length]
+    return entries
+
+
+def write_mo_entries(entries: dict[bytes, bytes]) -> bytes:
+    """A GNU ``.mo`` file of raw entries (the header is the entry with the empty key), keys
+    sorted as ``gettext`` expects; the layout of Babel's ``write_mo``."""
+    keys = sorted(entries)
+    ids = b"".join(key + b"\0" for key in keys)
+    strs = b"".join(entries[key] + b"\0" for key in keys)
+    key_start = 7 * 4 + 16 * len(keys)
+    value_start = key_start + len(ids)
+    key_table, value_table = [], []
+    key_offset = value_offset = 0
+    for key in keys:
+        value = entries[key]
+        key_table += [len(key), key_start + key_offset]
+        value_table += [len(value), value_start + value_offset]
+        key_offset += len(key) + 1
+        value_offset += len(value) + 1
+    header = struct.pack("<7I", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
+    tables = struct.pack(f"<{4 * len(keys)}I", *key_table, *value_table)
+    return header + tables + ids + strs
+
+
+def _mo_header(code: str) -> bytes:
+    """The header entry Babel writes for a language's catalog (charset, plural forms)."""
+    buffer = BytesIO()
+    write_mo(buffer, Catalog(locale=code, fuzzy=False, **HEADER))
+    return read_mo(buffer.getvalue())[b""]
 
 
 def compile_document(po: Path) -> bytes:
-    """The ``.mo`` of one document catalog, rebuilt only when its ``.po`` is newer."""
+    """The ``.mo`` of one document catalog, rebuilt unless it was made from this very file:
+    the ``.mo`` carries its ``.po``'s modification time (to the nanosecond), so any change of
+    the ``.po`` — newer, or an older file put back — and a missing ``.mo`` rebuild it."""
     mo = po.with_suffix(".mo")
+    source = po.stat()
     try:
-        if mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+        if mo.stat().st_mtime_ns == source.st_mtime_ns:
             return mo.read_bytes()
     except FileNotFoundError:
         pass
@@ -285,48 +336,55 @@ def compile_document(po: Path) -> bytes:
     write_mo(buffer, catalog)  # fuzzy entries are left out, as pybabel compile does
     data = buffer.getvalue()
     write_if_changed(mo, data)
-    os.utime(mo)
+    os.utime(mo, ns=(source.st_mtime_ns, source.st_mtime_ns))
     return data
+
+
+def _fingerprint(catalogs: dict[str, Path], target: Path) -> str:
+    """What ``content.mo`` was made from: each document catalog's name, size and
+    modification time, and the ``content.mo`` written from them (a ``stat`` per file, no
+    reading)."""
+    lines = []
+    for name, po in catalogs.items():
+        info = po.stat()
+        lines.append(f"{name} {info.st_size} {info.st_mtime_ns}")
+    try:
+        info = target.stat()
+        lines.append(f"{target.name} {info.st_size} {info.st_mtime_ns}")
+    except FileNotFoundError:
+        lines.append(f"{target.name} missing")
+    return "\n".join(lines) + "\n"
 
 
 def compile_content(directory: str | os.PathLike, code: str, force: bool = False) -> bool:
     """``content.mo`` of ``code``: every translated, non-fuzzy entry of the document
     catalogs, merged from one ``.mo`` per document (each rebuilt only when its ``.po``
-    changed). Written only when a catalog (or the set of catalogs) changed."""
-    import gettext
-
+    changed; a text in several documents takes the first document's translation). Written
+    only when a catalog, the set of catalogs or ``content.mo`` itself changed since the last
+    run (recorded in ``content.list``)."""
     catalogs = document_catalogs(directory, code)
     target = compiled_path(directory, code)
     listing = target.with_suffix(".list")
-    names = "\n".join(catalogs) + "\n"
     if not catalogs:
         target.unlink(missing_ok=True)
         listing.unlink(missing_ok=True)
         return False
-    if (
-        not force
-        and target.exists()
-        and listing.exists()
-        and listing.read_text("utf-8") == names
-        and target.stat().st_mtime >= _newest(catalogs.values())
-    ):
+    try:
+        recorded = listing.read_text("utf-8")
+    except FileNotFoundError:
+        recorded = None
+    if not force and recorded == _fingerprint(catalogs, target):
         return False
-    combined = Catalog(locale=code, fuzzy=False, **HEADER)
+    combined = {b"": _mo_header(code)}
     for po in catalogs.values():
         if force:
             po.with_suffix(".mo").unlink(missing_ok=True)
-        compiled = gettext.GNUTranslations(BytesIO(compile_document(po)))
-        for key, text in compiled._catalog.items():
+        for key, text in read_mo(compile_document(po)).items():
             # Content texts have no plural forms (the extractor yields single texts).
-            if not key or not text or isinstance(key, tuple):
-                continue
-            context, _sep, msgid = key.rpartition("\x04")
-            combined.add(msgid, text, context=context or None)
-    buffer = BytesIO()
-    write_mo(buffer, combined)
-    write_if_changed(target, buffer.getvalue())
-    os.utime(target)
-    listing.write_text(names, "utf-8")
+            if key and text and b"\0" not in key:
+                combined.setdefault(key, text)
+    write_if_changed(target, write_mo_entries(combined))
+    listing.write_text(_fingerprint(catalogs, target), "utf-8")
     return True
 
 
@@ -444,38 +502,118 @@ def content_entries_left(directory: str | os.PathLike, code: str) -> int:
 # --- command line -----------------------------------------------------------------------
 
 
+def refuse_content_in_interface(directory: Path) -> bool:
+    """True (and a message) while a ``messages.po`` still holds content texts: updating it
+    from the interface template would drop them, so nothing may run before the split."""
+    left = {code: content_entries_left(directory, code) for code in LOCALES}
+    if not any(left.values()):
+        return False
+    print(
+        "messages.po still holds content texts "
+        + ", ".join(f"{c}: {n}" for c, n in left.items() if n)
+        + ": run `python -m webapp.i18n.catalogs split` first (nothing changed)",
+        file=sys.stderr,
+    )
+    return True
+
+
+def update_interface(
+    directory: Path, locales: Iterable[str] = LOCALES, force: bool = False, root: Path = ROOT
+) -> dict:
+    """``messages.pot`` and each ``messages.po``, where their sources changed
+    (:func:`webapp.i18n.interface.update`)."""
+    from . import interface
+
+    return interface.update(directory, locales, force=force, root=root)
+
+
+def compile_all(directory: Path, locales: Iterable[str] = LOCALES, force: bool = False) -> list:
+    """``make catalogs``: each ``messages.mo`` and ``content.mo`` whose catalogs changed;
+    returns the files written."""
+    from . import interface
+
+    written = [
+        interface.po_path(directory, code).with_suffix(".mo")
+        for code in interface.compile_all(directory, locales, force=force)
+    ]
+    for code in locales:
+        if compile_content(directory, code, force=force):
+            written.append(compiled_path(directory, code))
+    return written
+
+
+def make_translations(
+    content_root: Path,
+    directory: Path,
+    locales: Iterable[str] = LOCALES,
+    force: bool = False,
+    root: Path = ROOT,
+    report=print,
+) -> None:
+    """``make translations``: the document catalogs, the interface catalogs, then compile,
+    each step only where its sources changed (``force``: everything again)."""
+    started = time.perf_counter()
+    result = update_all(content_root, directory, locales, force=force)
+    report(
+        f"content catalogs: {result['documents']} documents, {result['extracted']} "
+        f"extracted, {result['written']} files written, {result['removed']} removed "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    started = time.perf_counter()
+    result = update_interface(directory, locales, force=force, root=root)
+    if not result["extracted"]:
+        what = "sources unchanged"
+    elif result["template_written"]:
+        what = "messages.pot extracted and written"
+    else:
+        what = "messages.pot extracted, unchanged"
+    updated = ", ".join(result["updated"]) or "none"
+    report(
+        f"interface catalogs: {what}; messages.po updated: {updated} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    for path in compile_all(directory, locales, force=force):
+        report(f"compiled {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``update``: the document catalogs; ``interface``: ``messages.pot`` and each
+    ``messages.po``; ``compile``: every ``.mo``; ``translations`` (``make translations``):
+    all three. Each step works only where its sources changed; ``--force`` redoes all."""
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "update"
+    force = "--force" in argv
     directory = Path(os.environ.get("TRANSLATIONS_DIR", ROOT / "translations"))
     content_root = Path(os.environ.get("CONTENT_DIR", ROOT / "content"))
     started = time.perf_counter()
-    if command == "update":
-        left = {code: content_entries_left(directory, code) for code in LOCALES}
-        if any(left.values()):
-            print(
-                "messages.po still holds content texts "
-                + ", ".join(f"{c}: {n}" for c, n in left.items() if n)
-                + ": run `python -m webapp.i18n.catalogs split` first (nothing changed)",
-                file=sys.stderr,
-            )
-            return 2
-        result = update_all(content_root, directory, force="--force" in argv)
+    if command in ("update", "interface", "translations") and refuse_content_in_interface(
+        directory
+    ):
+        return 2
+    if command == "translations":
+        make_translations(content_root, directory, force=force)
+        print(f"translations up to date ({time.perf_counter() - started:.1f} s)")
+    elif command == "update":
+        result = update_all(content_root, directory, force=force)
         print(
             f"content catalogs: {result['documents']} documents, {result['extracted']} "
             f"extracted, {result['written']} files written, {result['removed']} removed "
             f"({time.perf_counter() - started:.1f} s)"
         )
+    elif command == "interface":
+        print(update_interface(directory, force=force))
     elif command == "compile":
-        for code in LOCALES:
-            if compile_content(directory, code, force="--force" in argv):
-                print(f"compiled {compiled_path(directory, code)}")
+        for path in compile_all(directory, force=force):
+            print(f"compiled {path}")
     elif command == "split":
         counts = split_monolithic(directory)
         for code, number in counts.items():
             print(f"{code}: content texts moved into {number} document catalogs")
     else:
-        print("usage: python -m webapp.i18n.catalogs update [--force] | compile | split")
+        print(
+            "usage: python -m webapp.i18n.catalogs "
+            "translations | update | interface | compile [--force] | split"
+        )
         return 1
     return 0
 
