@@ -19,6 +19,7 @@ per locale (see :func:`split_monolithic`).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -312,10 +313,15 @@ def write_mo_entries(entries: dict[bytes, bytes]) -> bytes:
     return header + tables + ids + strs
 
 
+#: The dates in ``content.mo``'s header: fixed, so the same catalogs give the same file.
+COMPILED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
 def _mo_header(code: str) -> bytes:
     """The header entry Babel writes for a language's catalog (charset, plural forms)."""
     buffer = BytesIO()
-    write_mo(buffer, Catalog(locale=code, fuzzy=False, **HEADER))
+    dates = {"creation_date": COMPILED_DATE, "revision_date": COMPILED_DATE}
+    write_mo(buffer, Catalog(locale=code, fuzzy=False, **HEADER, **dates))
     return read_mo(buffer.getvalue())[b""]
 
 
