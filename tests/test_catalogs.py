@@ -247,7 +247,8 @@ def test_pages_are_translated_from_the_document_catalogs(site):
     assert soup(client.get("/leichte-sprache/eins").data).h1.get_text() == "[de] Eins"
 
 
-def test_make_translations_refuses_while_messages_po_holds_content_texts(tmp_path):
+@pytest.mark.parametrize("command", ["translations", "update", "interface"])
+def test_make_translations_refuses_while_messages_po_holds_content_texts(tmp_path, command):
     directory = tmp_path / "translations"
     po = catalogs.locale_dir(directory, "en") / "messages.po"
     po.parent.mkdir(parents=True)
@@ -255,7 +256,7 @@ def test_make_translations_refuses_while_messages_po_holds_content_texts(tmp_pat
     before = po.read_bytes()
     env = {"TRANSLATIONS_DIR": str(directory), "CONTENT_DIR": str(ROOT / "content")}
     result = subprocess.run(
-        [sys.executable, "-m", "webapp.i18n.catalogs", "update"],
+        [sys.executable, "-m", "webapp.i18n.catalogs", command],
         cwd=ROOT,
         env={**env, "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -264,6 +265,7 @@ def test_make_translations_refuses_while_messages_po_holds_content_texts(tmp_pat
     )
     assert result.returncode == 2 and "split" in result.stderr
     assert po.read_bytes() == before
+    assert sorted(p.name for p in directory.rglob("*")) == ["LC_MESSAGES", "en", "messages.po"]
 
 
 def test_committed_document_catalogs_are_current():
