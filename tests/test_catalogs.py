@@ -402,7 +402,7 @@ def test_a_changed_document_updates_its_catalogs_and_content_mo_only(project):
     page.write_text(page.read_text("utf-8").replace("ganz anderem.", "Neuem."), "utf-8")
     run_translations(project)
     after = snapshot(translations)
-    expected = {"content-sources.json"}
+    expected = {"content-sources.json", "content-stat.json"}
     for code in catalogs.LOCALES:
         expected |= {
             f"{code}/LC_MESSAGES/content/seiten/eins.po",

@@ -66,21 +66,27 @@ def document_name(po: Path, base: Path) -> str:
     return str(po.relative_to(base).with_suffix(".md")).replace(os.sep, "/")
 
 
-def document_catalogs(directory: str | os.PathLike, code: str) -> dict[str, Path]:
-    """``{source file: .po path}`` of every document catalog of ``code``, sorted by name."""
-    base = str(locale_dir(directory, code))
-    folder = os.path.join(base, CONTENT)
+def scan(folder: str | os.PathLike, suffix: str) -> dict[str, os.DirEntry]:
+    """``{"<kind>/<stem>": entry}`` of the files ``<folder>/<kind>/<stem><suffix>``, sorted;
+    hidden files and folders (``.tmp-…`` of an interrupted write) left out, as ``glob`` does.
+    One ``scandir`` per folder and no path objects: this runs over every document."""
     found = {}
     try:
-        kinds = [entry for entry in os.scandir(folder) if entry.is_dir()]
+        kinds = [e for e in os.scandir(folder) if e.is_dir() and not e.name.startswith(".")]
     except FileNotFoundError:
         return {}
     for kind in kinds:
         for entry in os.scandir(kind.path):
-            if entry.name.endswith(".po"):
-                name = f"{CONTENT}/{kind.name}/{entry.name[: -len('.po')]}.md"
-                found[name] = Path(entry.path)
+            name = entry.name
+            if name.endswith(suffix) and not name.startswith(".") and entry.is_file():
+                found[f"{kind.name}/{name[: -len(suffix)]}"] = entry
     return dict(sorted(found.items()))
+
+
+def document_catalogs(directory: str | os.PathLike, code: str) -> dict[str, Path]:
+    """``{source file: .po path}`` of every document catalog of ``code``, sorted by name."""
+    folder = os.path.join(locale_dir(directory, code), CONTENT)
+    return {f"{CONTENT}/{key}.md": Path(entry.path) for key, entry in scan(folder, ".po").items()}
 
 
 # --- reading and writing ----------------------------------------------------------------
@@ -203,11 +209,7 @@ def _stable_dates(data: bytes, po: Path) -> bytes:
 def content_sources(content_root: Path) -> dict[str, Path]:
     """``{"content/aktuelles/x.md": path}`` of every content file."""
     root = Path(content_root)
-    base = root.parent
-    return {
-        str(path.relative_to(base)).replace(os.sep, "/"): path
-        for path in sorted(root.glob("*/*.md"))
-    }
+    return {f"{root.name}/{key}.md": Path(e.path) for key, e in scan(root, ".md").items()}
 
 
 def _read_stamp(directory: Path) -> dict:
@@ -217,33 +219,85 @@ def _read_stamp(directory: Path) -> dict:
         return {}
 
 
+#: Local (not committed): size, modification time and hash of each content file when it was
+#: last hashed, so an unchanged file is not read again (as git's index does).
+STAT_CACHE = "content-stat.json"
+#: A file modified less than this before it was hashed is hashed again next time: a later
+#: change within the file system's timestamp granularity could keep its time and size.
+RACY_NS = 2_000_000_000
+
+
+def _read_stat_cache(directory: Path) -> dict:
+    try:
+        cache = json.loads((directory / STAT_CACHE).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    if not isinstance(cache, dict) or cache.get("extraction") != EXTRACTION_VERSION:
+        return {}
+    files = cache.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _hashes(sources: dict[str, os.DirEntry], prefix: str, directory: Path, force: bool) -> dict:
+    """``{name: hash}`` of the content files; a file whose size and modification time are
+    those recorded when it was hashed (and not racily close to it) is not read again."""
+    cache = {} if force else _read_stat_cache(directory)
+    started = time.time_ns()
+    hashes, files = {}, {}
+    for key, entry in sources.items():
+        name = f"{prefix}/{key}.md"
+        info = entry.stat()
+        known = cache.get(name)
+        if (
+            isinstance(known, list)
+            and len(known) == 3
+            and known[:2] == [info.st_size, info.st_mtime_ns]
+            and info.st_mtime_ns < started - RACY_NS
+        ):
+            digest = known[2]
+        else:
+            digest = source_hash(Path(entry.path))
+        hashes[name] = digest
+        files[name] = [info.st_size, info.st_mtime_ns, digest]
+    data = {"extraction": EXTRACTION_VERSION, "files": files}
+    write_if_changed(directory / STAT_CACHE, json.dumps(data, sort_keys=True).encode("utf-8"))
+    return hashes
+
+
 def update_all(
     content_root: Path,
     directory: Path,
     locales: Iterable[str] = LOCALES,
     force: bool = False,
 ) -> dict:
-    """Bring every document catalog up to date with its source; returns counts."""
+    """Bring every document catalog up to date with its source; returns counts.
+
+    Work grows with the documents that changed: the unchanged ones cost a directory entry,
+    a ``stat`` and a look-up in the stamp (their files are not read, see :func:`_hashes`)."""
     directory, content_root = Path(directory), Path(content_root)
+    directory.mkdir(parents=True, exist_ok=True)
     locales = tuple(locales)
     stamp = {} if force else _read_stamp(directory)
-    sources = content_sources(content_root)
+    prefix = content_root.name
+    sources = scan(content_root, ".md")
+    existing = {  # the document catalogs (below LC_MESSAGES/content/, as document_po says)
+        code: scan(os.path.join(locale_dir(directory, code), prefix), ".po") for code in locales
+    }
+    fresh = _hashes(sources, prefix, directory, force)
     result = {"documents": len(sources), "extracted": 0, "written": 0, "removed": 0}
-    fresh = {}
-    for name, path in sources.items():
-        digest = source_hash(path)
-        fresh[name] = digest
-        pos = [document_po(directory, code, name) for code in locales]
-        if stamp.get(name) == digest and all(po.exists() for po in pos):
+    for key, entry in sources.items():
+        name = f"{prefix}/{key}.md"
+        if stamp.get(name) == fresh[name] and all(key in existing[code] for code in locales):
             continue
-        template = document_template(path, content_root)
+        template = document_template(Path(entry.path), content_root)
         result["extracted"] += 1
-        for code, po in zip(locales, pos, strict=True):
-            result["written"] += update_document(template, po, code)
+        for code in locales:
+            result["written"] += update_document(template, document_po(directory, code, name), code)
     for code in locales:  # catalogs of documents that no longer exist
-        for name, po in document_catalogs(directory, code).items():
-            if name not in sources:
-                po.unlink()
+        for key, entry in existing[code].items():
+            if key not in sources:
+                os.unlink(entry.path)
+                Path(entry.path).with_suffix(".mo").unlink(missing_ok=True)
                 result["removed"] += 1
     write_if_changed(
         directory / STAMP,
@@ -325,15 +379,17 @@ def _mo_header(code: str) -> bytes:
     return read_mo(buffer.getvalue())[b""]
 
 
-def compile_document(po: Path) -> bytes:
+def compile_document(po: str | os.PathLike) -> bytes:
     """The ``.mo`` of one document catalog, rebuilt unless it was made from this very file:
     the ``.mo`` carries its ``.po``'s modification time (to the nanosecond), so any change of
     the ``.po`` — newer, or an older file put back — and a missing ``.mo`` rebuild it."""
-    mo = po.with_suffix(".mo")
-    source = po.stat()
+    po = os.fspath(po)
+    mo = po[: -len(".po")] + ".mo"
+    source = os.stat(po).st_mtime_ns
     try:
-        if mo.stat().st_mtime_ns == source.st_mtime_ns:
-            return mo.read_bytes()
+        if os.stat(mo).st_mtime_ns == source:
+            with open(mo, "rb") as handle:
+                return handle.read()
     except FileNotFoundError:
         pass
     with open(po, "rb") as handle:
@@ -341,19 +397,19 @@ def compile_document(po: Path) -> bytes:
     buffer = BytesIO()
     write_mo(buffer, catalog)  # fuzzy entries are left out, as pybabel compile does
     data = buffer.getvalue()
-    write_if_changed(mo, data)
-    os.utime(mo, ns=(source.st_mtime_ns, source.st_mtime_ns))
+    write_if_changed(Path(mo), data)
+    os.utime(mo, ns=(source, source))
     return data
 
 
-def _fingerprint(catalogs: dict[str, Path], target: Path) -> str:
+def _fingerprint(files: dict[str, os.DirEntry], target: Path) -> str:
     """What ``content.mo`` was made from: each document catalog's name, size and
     modification time, and the ``content.mo`` written from them (a ``stat`` per file, no
     reading)."""
     lines = []
-    for name, po in catalogs.items():
-        info = po.stat()
-        lines.append(f"{name} {info.st_size} {info.st_mtime_ns}")
+    for key, entry in files.items():
+        info = entry.stat()
+        lines.append(f"{key} {info.st_size} {info.st_mtime_ns}")
     try:
         info = target.stat()
         lines.append(f"{target.name} {info.st_size} {info.st_mtime_ns}")
@@ -368,10 +424,10 @@ def compile_content(directory: str | os.PathLike, code: str, force: bool = False
     changed; a text in several documents takes the first document's translation). Written
     only when a catalog, the set of catalogs or ``content.mo`` itself changed since the last
     run (recorded in ``content.list``)."""
-    catalogs = document_catalogs(directory, code)
+    files = scan(os.path.join(locale_dir(directory, code), CONTENT), ".po")
     target = compiled_path(directory, code)
     listing = target.with_suffix(".list")
-    if not catalogs:
+    if not files:
         target.unlink(missing_ok=True)
         listing.unlink(missing_ok=True)
         return False
@@ -379,18 +435,18 @@ def compile_content(directory: str | os.PathLike, code: str, force: bool = False
         recorded = listing.read_text("utf-8")
     except FileNotFoundError:
         recorded = None
-    if not force and recorded == _fingerprint(catalogs, target):
+    if not force and recorded == _fingerprint(files, target):
         return False
     combined = {b"": _mo_header(code)}
-    for po in catalogs.values():
+    for entry in files.values():
         if force:
-            po.with_suffix(".mo").unlink(missing_ok=True)
-        for key, text in read_mo(compile_document(po)).items():
+            Path(entry.path).with_suffix(".mo").unlink(missing_ok=True)
+        for key, text in read_mo(compile_document(entry.path)).items():
             # Content texts have no plural forms (the extractor yields single texts).
             if key and text and b"\0" not in key:
                 combined.setdefault(key, text)
     write_if_changed(target, write_mo_entries(combined))
-    listing.write_text(_fingerprint(catalogs, target), "utf-8")
+    listing.write_text(_fingerprint(files, target), "utf-8")
     return True
 
 
