@@ -144,7 +144,7 @@ def generate(count: int, target: Path | None = None, seed: int = 14, source: Pat
     if translations.exists():
         shutil.rmtree(translations)
     # What is committed, not what a local build left (compiled files and their stamps).
-    local = shutil.ignore_patterns("*.mo", "*.list", "interface-sources.json")
+    local = shutil.ignore_patterns("*.mo", "*.list", "interface-sources.json", "content-stat.json")
     shutil.copytree(source / "translations", translations, ignore=local)
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
     folder = content / "aktuelles"
