@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -486,3 +487,35 @@ def test_content_mo_holds_every_translated_entry_of_the_documents(project):
     entries = catalogs.read_mo(mo.read_bytes())
     assert b"Content-Type: text/plain; charset=utf-8" in entries[b""]
     assert catalogs.read_mo(catalogs.write_mo_entries(entries)) == entries
+
+
+def test_unchanged_content_files_are_not_read_again(site, monkeypatch):
+    """The stat cache: a file whose size and time are those recorded is not read; an edit
+    that keeps the size still changes the time; a new extraction version reads all."""
+    content, translations = site
+    old = time.time_ns() - 60 * 10**9  # older than the racy window
+    for path in content.rglob("*.md"):
+        os.utime(path, ns=(old, old))
+    assert catalogs.update_all(content, translations, ["en"])["extracted"] == 3
+    read = []
+    hash_file = catalogs.source_hash
+
+    def counting(path):
+        read.append(path.name)
+        return hash_file(path)
+
+    monkeypatch.setattr(catalogs, "source_hash", counting)
+    assert catalogs.update_all(content, translations, ["en"])["extracted"] == 0
+    assert read == []
+
+    page = content / "seiten" / "eins.md"
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("title: Eins", "title: Drei"), "utf-8")  # same size
+    assert catalogs.update_all(content, translations, ["en"])["extracted"] == 1
+    assert read == ["eins.md"]
+    assert "Drei" in catalogs.document_po(translations, "en", "content/seiten/eins.md").read_text()
+
+    monkeypatch.setattr(catalogs, "EXTRACTION_VERSION", "test")
+    read.clear()
+    assert catalogs.update_all(content, translations, ["en"])["extracted"] == 3
+    assert sorted(read) == ["eins.md", "start.md", "zwei.md"]
