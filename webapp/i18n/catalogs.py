@@ -6,15 +6,19 @@ Layout::
     translations/<locale>/LC_MESSAGES/content/<dir>/<slug>.po  texts of content/<dir>/<slug>.md
     translations/<locale>/LC_MESSAGES/content.mo               all content catalogs, compiled
     translations/content-sources.json                          hash of each source file
+    translations/content-stat.json      (local) size, time and hash of each file when hashed
+    translations/<locale>/LC_MESSAGES/content.list  (local) what content.mo was made from
 
-``python -m webapp.i18n.catalogs update`` (part of ``make translations``) extracts only the
-documents whose file changed since the last update (the stamp holds a hash of each file),
-updates their catalogs with fuzzy matching *within the document* (a paragraph's old version
-is in the same document) and keeps the old source of a changed entry (``#| msgid``).
-``python -m webapp.i18n.catalogs compile`` (part of ``make catalogs``) writes ``content.mo``
-per locale when a catalog changed; the runtime loads ``messages.mo`` and ``content.mo``.
-``python -m webapp.i18n.catalogs split`` is the one-time migration from one ``messages.po``
-per locale (see :func:`split_monolithic`).
+``python -m webapp.i18n.catalogs translations`` is ``make translations``: ``update``, the
+interface catalogs (:mod:`webapp.i18n.interface`), then ``compile``, each only where its
+sources changed. ``update`` extracts only the documents whose file changed since the last
+update (the stamp holds a hash of each file; a file whose size and time are unchanged is not
+read again), updates their catalogs with fuzzy matching *within the document* (a paragraph's
+old version is in the same document) and keeps the old source of a changed entry
+(``#| msgid``). ``compile`` (``make catalogs``) compiles each ``messages.po`` and writes
+``content.mo`` per locale, each only when its catalogs changed; the runtime loads
+``messages.mo`` and ``content.mo``. ``split`` is the one-time migration from one
+``messages.po`` per locale (see :func:`split_monolithic`).
 """
 
 from __future__ import annotations
