@@ -53,29 +53,23 @@ assets: node_modules/.package-lock.json $(VENV)/.installed-build
 
 # Compile the catalogs that exist (.mo files are built, never committed): messages.mo per
 # language, and content.mo from the per-document catalogs (only when one changed).
+# Compile each messages.po (pybabel compile) and the document catalogs into one content.mo per
+# language, each only where its .po changed since the .mo was made (webapp/i18n/interface.py,
+# webapp/i18n/catalogs.py).
 catalogs: $(VENV)/.installed
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile -d translations --statistics; \
-	fi
 	$(BIN)/python -m webapp.i18n.catalogs compile
 
-# Extract interface strings into messages.pot (webapp/i18n/pot.py, the same extraction the .pot
-# freshness test runs) and update every locale's messages.po (--previous keeps the old source
-# of a changed entry for the editors). The content comes first: one catalog per document and locale
+# Content first: one catalog per document and locale
 # (translations/<locale>/LC_MESSAGES/content/<folder>/<slug>.po), extracted and updated only
 # where the document changed (hash stamp translations/content-sources.json), fuzzy-matched
-# within the document (webapp/i18n/catalogs.py). Compile. Missing catalogs are created.
+# within the document (webapp/i18n/catalogs.py). Then the interface: strings extracted into
+# messages.pot (webapp/i18n/pot.py, the same extraction the .pot freshness test runs) and each
+# locale's messages.po updated (pybabel update --previous keeps the old source of a changed
+# entry), only when the files the extraction reads, messages.pot or that messages.po changed
+# (hash stamp translations/interface-sources.json, local; webapp/i18n/interface.py). Then
+# compile as `make catalogs`. Missing catalogs are created. FORCE=1 redoes every step.
 translations: $(VENV)/.installed
-	$(BIN)/python -m webapp.i18n.catalogs update
-	$(BIN)/python -m webapp.i18n.pot translations/messages.pot
-	@for locale in $(LOCALES); do \
-	  if [ -f "translations/$$locale/LC_MESSAGES/messages.po" ]; then \
-	    $(BIN)/pybabel --quiet update --no-wrap --previous --ignore-obsolete -i translations/messages.pot -d translations -l "$$locale"; \
-	  else \
-	    $(BIN)/pybabel init --no-wrap -i translations/messages.pot -d translations -l "$$locale"; \
-	  fi; \
-	done
-	$(MAKE) --no-print-directory catalogs
+	$(BIN)/python -m webapp.i18n.catalogs translations $(if $(FORCE),--force)
 
 # One-time migration: move the content texts of each messages.po into per-document catalogs.
 split-catalogs: $(VENV)/.installed

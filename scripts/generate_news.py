@@ -143,7 +143,9 @@ def generate(count: int, target: Path | None = None, seed: int = 14, source: Pat
     translations = target / "translations"
     if translations.exists():
         shutil.rmtree(translations)
-    shutil.copytree(source / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+    # What is committed, not what a local build left (compiled files and their stamps).
+    local = shutil.ignore_patterns("*.mo", "*.list", "interface-sources.json", "content-stat.json")
+    shutil.copytree(source / "translations", translations, ignore=local)
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
     folder = content / "aktuelles"
     for number in range(1, count + 1):

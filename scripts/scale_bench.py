@@ -172,49 +172,44 @@ def timed(argv: list[str], env: dict, cwd: Path) -> float:
 
 
 def translations_time(corpus: Path) -> dict:
-    """``make translations`` on the corpus (its steps, run on the corpus's folders): full
-    (no document catalog of the new items yet) and after one document changed."""
+    """``make translations`` (its one command) on the corpus's folders: full (no document
+    catalog of the new items, no compiled catalog yet), after one document changed, and
+    with nothing changed."""
     env = dict(
         os.environ,
         TRANSLATIONS_DIR=str(corpus / "translations"),
         CONTENT_DIR=str(corpus / "content"),
     )
-    python = sys.executable
-    pybabel = str(Path(sys.executable).parent / "pybabel")
-    pot = corpus / "translations" / "messages.pot"
 
-    def make_translations() -> float:
-        total = timed([python, "-m", "webapp.i18n.catalogs", "update"], env, ROOT)
-        total += timed([python, "-m", "webapp.i18n.pot", str(pot)], env, ROOT)
-        for code in ("de", "de@ls", "en"):
-            total += timed(
-                [pybabel, "--quiet", "update", "--no-wrap", "--previous", "--ignore-obsolete"]
-                + ["-i", str(pot), "-d", str(corpus / "translations"), "-l", code],
-                env,
-                ROOT,
-            )
-        total += timed(
-            [pybabel, "--quiet", "compile", "-d", str(corpus / "translations")], env, ROOT
-        )
-        total += timed([python, "-m", "webapp.i18n.catalogs", "compile"], env, ROOT)
-        return total
+    def make_translations() -> tuple[float, float]:
+        CPU[0] = 0.0
+        wall = timed([sys.executable, "-m", "webapp.i18n.catalogs", "translations"], env, ROOT)
+        return wall, CPU[0]
 
-    CPU[0] = 0.0
-    full = make_translations()
-    full_cpu = CPU[0]
+    full, full_cpu = make_translations()
     item = corpus / "content" / "aktuelles" / "meldung-00007.md"
     item.write_text(item.read_text("utf-8") + "\nEin neuer Absatz für die Messung.\n", "utf-8")
-    CPU[0] = 0.0
-    one = make_translations()
-    return {"full_s": full, "full_cpu_s": full_cpu, "one_document_s": one, "one_cpu_s": CPU[0]}
+    one, one_cpu = make_translations()
+    none, none_cpu = make_translations()
+    return {
+        "full_s": full,
+        "full_cpu_s": full_cpu,
+        "one_document_s": one,
+        "one_cpu_s": one_cpu,
+        "nothing_s": none,
+        "nothing_cpu_s": none_cpu,
+        "load": os.getloadavg()[0],
+    }
 
 
-def run(count: int, code: Path = ROOT, keep: bool = False) -> dict:
+def run(count: int, code: Path = ROOT, keep: bool = False, only_translations=False) -> dict:
     corpus = generate(count, Path(tempfile.mkdtemp(prefix=f"sozialberichte-{count}-")), source=code)
     try:
         figures = {"count": count}
         if code == ROOT:
             figures["translations"] = translations_time(corpus)
+        if only_translations:
+            return figures
         else:  # another checkout: compile its catalogs as its `make catalogs` did
             pybabel = str(Path(sys.executable).parent / "pybabel")
             subprocess.run(
@@ -268,7 +263,19 @@ def markdown(results: list[dict]) -> str:
             [r["translations"]["one_cpu_s"] for r in results],
             " s",
         )
-    for phase in ("cold", "warm"):
+        if all("nothing_s" in r["translations"] for r in results):
+            row(
+                "`make translations`, nothing changed",
+                [r["translations"]["nothing_s"] for r in results],
+                " s",
+            )
+            row(
+                "`make translations`, nothing changed, CPU",
+                [r["translations"]["nothing_cpu_s"] for r in results],
+                " s",
+            )
+    phases = [p for p in ("cold", "warm") if all(p in r for r in results)]
+    for phase in phases:
         row(f"`create_app()` ({phase})", [r[phase]["create_app_s"] for r in results], " s")
         row(
             f"`create_app()` ({phase}), CPU",
@@ -281,7 +288,7 @@ def markdown(results: list[dict]) -> str:
             " MB",
             "{:.0f}",
         )
-    for name, _path in PATHS:
+    for name, _path in PATHS if all("warm" in r for r in results) else ():
         path = results[0]["warm"]["paths"][name]["path"]
         row(
             f"{name} `{path}`, first",
@@ -364,11 +371,18 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="store_true", help="N only, not 4N")
     parser.add_argument("--code", type=Path, default=ROOT, help="the portal's code to measure")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--translations-only",
+        action="store_true",
+        help="only the `make translations` rows (no start-up, requests or editors' area)",
+    )
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=None, help="e.g. docs/bench.md")
     args = parser.parse_args(argv)
+    if args.output and args.translations_only:
+        parser.error("--output replaces the whole scale section: not with --translations-only")
     counts = [args.count] if args.only else [args.count, 4 * args.count]
-    results = [run(n, args.code.resolve(), args.keep) for n in counts]
+    results = [run(n, args.code.resolve(), args.keep, args.translations_only) for n in counts]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), "utf-8")
     text = markdown(results)

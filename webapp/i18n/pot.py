@@ -18,11 +18,14 @@ KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "_l")
 VOLATILE_HEADER = re.compile(r'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)
 REFERENCES = re.compile(r"^#: .*$", re.MULTILINE)
 LINE_NUMBER = re.compile(r":\d+(?=\s|$)")
+#: Folders the extraction does not enter (by name, ``fnmatch`` patterns).
+IGNORE_DIRS = (".*", "_*", "node_modules", "static", "instance", "tests", "translations")
 
 
-def extract(output: Path = POT) -> Path:
-    """Extract interface strings and content texts (``babel.cfg``) into ``output``."""
-    argv = ["--quiet", "extract", "-F", str(ROOT / "babel.cfg")]
+def extract(output: Path = POT, root: Path = ROOT) -> Path:
+    """Extract the interface strings of the project at ``root`` (its ``babel.cfg``) into
+    ``output``."""
+    argv = ["--quiet", "extract", "-F", str(Path(root) / "babel.cfg")]
     for keyword in KEYWORDS:
         argv += ["-k", keyword]
     argv += [
@@ -31,13 +34,13 @@ def extract(output: Path = POT) -> Path:
         "--project=Sozialberichte NRW",
         "--version=1",
         "--copyright-holder=Ministerium für Arbeit, Gesundheit und Soziales NRW",
-        "--ignore-dirs=.* _* node_modules static instance tests translations",
+        "--ignore-dirs=" + " ".join(IGNORE_DIRS),
         "-o",
         str(output),
         ".",
     ]
     # Locations in the template are relative to the project root.
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *argv], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *argv], cwd=root, check=True)
     return output
 
 
