@@ -1,0 +1,123 @@
+"""Issue 14, point 4: search on several instances sharing one PostgreSQL database.
+
+Each instance has its own search index file (``SEARCH_INDEX_DIR``, as on separate machines).
+An editor's change on instance A — a translation saved in the editors' area, a German
+document published, changed, deleted or unpublished from the browser — is found (or no
+longer found) by search on instance B in its first request after one check interval
+(``CATALOG_CHECK_SECONDS``/``CONTENT_CHECK_SECONDS``, 1 s by default): so within 2 s.
+The test makes B ask the database just before A's change (the worst case), waits one
+interval, and then asks B exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from .fixtures_db import dispose_app
+from .fixtures_editor import add_editors, csrf_token, make_editor_app
+from .helpers import soup
+from .test_editor_translations import LS, hilfen, save
+from .test_publishing import (
+    NEWS,
+    add_freigabe,
+    client_of,
+    create_news,
+    post_form,
+    review_action,
+)
+
+#: The default of CATALOG_CHECK_SECONDS and CONTENT_CHECK_SECONDS.
+CHECK_SECONDS = 1.0
+
+
+@pytest.fixture()
+def instances(fresh_postgres_url, own_translations, tmp_path):
+    apps = [
+        make_editor_app(
+            fresh_postgres_url,
+            own_translations,
+            SEARCH_INDEX_DIR=str(tmp_path / f"index-{name}"),
+            CATALOG_CHECK_SECONDS=CHECK_SECONDS,
+            CONTENT_CHECK_SECONDS=CHECK_SECONDS,
+        )
+        for name in ("a", "b")
+    ]
+    first, second = apps
+    assert first.extensions["sozialberichte.search"].path.startswith(str(tmp_path / "index-a"))
+    assert second.extensions["sozialberichte.search"].path.startswith(str(tmp_path / "index-b"))
+    add_editors(first)
+    add_freigabe(first)
+    yield first, second
+    for app in apps:
+        dispose_app(app)
+
+
+def found(app, query: str, prefix: str = "") -> list[str]:
+    response = app.test_client().get(f"{prefix}/suche", query_string={"q": query})
+    assert response.status_code == 200
+    return [a["href"] for a in soup(response.text).select(".search-results__title a")]
+
+
+def indexed(app, language: str, query: str) -> list[str]:
+    """The paths the index itself holds (the view also hides what is no longer served)."""
+    return [hit.path for hit in app.extensions["sozialberichte.search"].search(language, query)]
+
+
+def one_interval_later() -> None:
+    time.sleep(CHECK_SECONDS + 0.05)
+
+
+def test_a_change_on_one_instance_is_found_on_the_other_after_one_check(instances):
+    a, b = instances
+    editor, freigabe = client_of(a), client_of(a, "freigeberin")
+    title = hilfen(a).title
+    kept = create_news(editor, body="Die **Zaunkoenigmeldung** beschreibt Armut und Reichtum.")
+    ended = create_news(
+        editor, slug="zweiter-bericht", title="Zweiter Bericht", body="Eine Eisvogelmeldung."
+    )
+    # B asks the database now, just before the changes: the worst case for its next check.
+    assert found(b, "Zaunkoenigmeldung") == found(b, "Eisvogelmeldung") == []  # drafts
+    assert found(b, "Zaubertitelpruefung", "/leichte-sprache") == []
+    assert review_action(freigabe, kept, "publish").status_code == 303
+    assert review_action(freigabe, ended, "publish").status_code == 303
+    assert save(editor, LS, title, "Hilfe mit Zaubertitelpruefung").status_code == 303
+    one_interval_later()
+    assert found(b, "Zaubertitelpruefung", "/leichte-sprache") == ["/leichte-sprache/hilfen"]
+    assert found(b, "Zaunkoenigmeldung") == [f"/aktuelles/{NEWS['slug']}"]
+    assert found(b, "Eisvogelmeldung", "/en") == ["/en/aktuelles/zweiter-bericht"]
+
+    # Changed, unpublished, and the translation changed again, on A.
+    page = f"/redaktion/inhalte/{kept}"
+    changed = dict(NEWS, body="Die **Rotkehlchenmeldung** ersetzt den alten Text.")
+    assert post_form(editor, page, changed, "submit").status_code == 303
+    assert found(b, "Rotkehlchenmeldung") == []  # not yet approved
+    assert found(b, "Zaunkoenigmeldung") == [f"/aktuelles/{NEWS['slug']}"]
+    assert review_action(freigabe, kept, "publish").status_code == 303
+    assert review_action(freigabe, ended, "unpublish", unpublish_at="").status_code == 303
+    assert save(editor, LS, title, "Hilfe mit Zauberneupruefung").status_code == 303
+    one_interval_later()
+    assert found(b, "Zaubertitelpruefung", "/leichte-sprache") == []
+    assert indexed(b, "de@ls", "Zaubertitelpruefung") == []
+    assert found(b, "Zauberneupruefung", "/leichte-sprache") == ["/leichte-sprache/hilfen"]
+    assert found(b, "Rotkehlchenmeldung") == [f"/aktuelles/{NEWS['slug']}"]
+    assert found(b, "Zaunkoenigmeldung") == indexed(b, "de", "Zaunkoenigmeldung") == []
+    assert found(b, "Eisvogelmeldung") == indexed(b, "de", "Eisvogelmeldung") == []
+    assert b.test_client().get("/aktuelles/zweiter-bericht").status_code == 410
+
+    # Deleted on A.
+    assert found(b, "Rotkehlchenmeldung") == [f"/aktuelles/{NEWS['slug']}"]
+    assert delete(freigabe, kept).status_code == 303
+    one_interval_later()
+    assert found(b, "Rotkehlchenmeldung") == indexed(b, "de", "Rotkehlchenmeldung") == []
+    assert indexed(b, "en", "Rotkehlchenmeldung") == []
+    assert b.test_client().get(f"/aktuelles/{NEWS['slug']}").status_code == 410
+
+
+def delete(client, doc_id: int):
+    url = f"/redaktion/inhalte/{doc_id}"
+    page = client.get(url).text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    return client.post(f"{url}/loeschen", data={"csrf_token": csrf_token(page), "version": version})
