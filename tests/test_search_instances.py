@@ -121,3 +121,44 @@ def delete(client, doc_id: int):
     page = client.get(url).text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     return client.post(f"{url}/loeschen", data={"csrf_token": csrf_token(page), "version": version})
+
+
+def test_workers_on_one_index_file_index_a_published_document_once(
+    tmp_path, own_translations, monkeypatch
+):
+    """The workers of one instance share its index file: what one worker indexed for a
+    published document, another (or one started later) finds there and does not render
+    again — the file records the published state it holds, as it records the overrides."""
+    from webapp import search
+
+    config = {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "CONTENT_CHECK_SECONDS": 0}
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    first = make_editor_app(url, own_translations, **config)
+    try:
+        add_editors(first)
+        add_freigabe(first)
+        editor, freigabe = client_of(first), client_of(first, "freigeberin")
+        doc_id = create_news(editor, body="Die **Zaunkoenigmeldung** ist da.")
+        assert review_action(freigabe, doc_id, "publish").status_code == 303
+        assert found(first, "Zaunkoenigmeldung") == [f"/aktuelles/{NEWS['slug']}"]
+        second = make_editor_app(url, own_translations, **config)
+        path = first.extensions["sozialberichte.search"].path
+        assert second.extensions["sozialberichte.search"].path == path
+        rendered = []
+        monkeypatch.setattr(search, "_index_document", lambda *args, **kw: rendered.append(args))
+        assert found(second, "Zaunkoenigmeldung") == [f"/aktuelles/{NEWS['slug']}"]
+        assert found(second, "Zaunkoenigmeldung", "/en") == [f"/en/aktuelles/{NEWS['slug']}"]
+        assert rendered == []
+        # A deletion is recorded too: a worker started afterwards renders nothing either.
+        monkeypatch.undo()
+        assert delete(freigabe, doc_id).status_code == 303
+        assert found(first, "Zaunkoenigmeldung") == []
+        third = make_editor_app(url, own_translations, **config)
+        monkeypatch.setattr(search, "_index_document", lambda *args, **kw: rendered.append(args))
+        assert found(third, "Zaunkoenigmeldung") == []
+        assert indexed(third, "de", "Zaunkoenigmeldung") == []
+        assert rendered == []
+        dispose_app(second)
+        dispose_app(third)
+    finally:
+        dispose_app(first)

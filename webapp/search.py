@@ -29,6 +29,7 @@ escaped first; only then are the match markers turned into ``<mark>``.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -62,7 +63,7 @@ FOLDS = (("ß", "ss"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 JOINER = re.compile(r"(?<=[^\W\d_])[\u00b7\u00ad\u200b\u2010\u2011-](?=[^\W\d_])")
 INVISIBLE = re.compile(r"[\u00ad\u200b]")
 #: Raise when the index's tables or texts change: every index is built again.
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 
 log = logging.getLogger(__name__)
 
@@ -122,46 +123,65 @@ def safe_snippet(raw: str) -> Markup:
     return Markup(html.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))  # noqa: S704
 
 
+#: The FTS5 table of each language ("de@ls" → "docs_de_ls"). Only these names are ever put
+#: into an SQL statement (the S608 exemptions below): an unknown code is a KeyError.
+TABLES = {language.code: "docs_" + re.sub(r"\W", "_", language.code) for language in LANGUAGES}
+
+
+def table_of(language: str) -> str:
+    return TABLES[language]
+
+
 class SearchIndex:
-    """One FTS5 table (language, path, title, body, folded) in a file (or in memory), and
-    the overrides its texts were rendered with."""
+    """One FTS5 table per language (path, title, body, folded) in a file (or in memory),
+    and the state its texts were rendered from: the editors' overrides and the documents
+    published in the browser."""
 
     def __init__(self, revision: object = None, path: str | os.PathLike = ":memory:"):
         #: The catalog revision this process last synchronised with (see :func:`index`).
         self.revision = revision
-        #: The content store's revision (webapp/publishing) last synchronised with, and the
-        #: browser-published documents indexed then (see :func:`synchronise_content`).
+        #: The content store's revision (webapp/publishing) this process last synchronised
+        #: with (see :func:`synchronise_content`).
         self.content_revision: object = None
-        self.published: dict[str, object] = {}
         self.path = str(path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
-        self._db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(language UNINDEXED, "
-            "path UNINDEXED, title, body, folded, tokenize='unicode61 remove_diacritics 2')"
-        )
+        # One table per language: a query ranks the matches of its language only, and FTS5
+        # sorts by ``rank`` itself (the snippet is made for the rows shown only).
+        for language in LANGUAGES:
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table_of(language.code)} USING fts5("
+                "path UNINDEXED, title, body, folded, "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS overrides (locale TEXT, msgctxt TEXT, msgid TEXT, "
             "state TEXT)"
         )
+        # What the index holds of the browser-published documents: a digest of the indexed
+        # version, or "gone" (no entry). A path not listed is indexed from its file.
+        self._db.execute("CREATE TABLE IF NOT EXISTS published (path TEXT PRIMARY KEY, state TEXT)")
         self._db.commit()
 
     def add(self, language: str, path: str, title: str, body: str) -> None:
         title, body = normalise(title), normalise(body)
         with self._lock:
             self._db.execute(
-                "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
-                (language, path, title, body, fold(title + "\n" + body)),
+                f"INSERT INTO {table_of(language)} VALUES (?, ?, ?, ?)",  # noqa: S608
+                (path, title, body, fold(title + "\n" + body)),
             )
 
     def replace(self, language: str, path: str, title: str, body: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM docs WHERE language = ? AND path = ?", (language, path))
+            sql = f"DELETE FROM {table_of(language)} WHERE path = ?"  # noqa: S608
+            self._db.execute(sql, (path,))
         self.add(language, path, title, body)
 
     def delete(self, path: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM docs WHERE path = ?", (path,))
+            for language in LANGUAGES:
+                sql = f"DELETE FROM {table_of(language.code)} WHERE path = ?"  # noqa: S608
+                self._db.execute(sql, (path,))
 
     def commit(self) -> None:
         with self._lock:
@@ -169,24 +189,36 @@ class SearchIndex:
 
     def count(self, language: str) -> int:
         with self._lock:
-            sql = "SELECT count(*) FROM docs WHERE language = ?"
-            return self._db.execute(sql, (language,)).fetchone()[0]
+            sql = f"SELECT count(*) FROM {table_of(language)}"  # noqa: S608
+            return self._db.execute(sql).fetchone()[0]
 
     def search(self, language: str, query: str) -> list[Hit]:
         """Ranked hits (bm25, the title weighs most); [] when the query has no words."""
         words = terms(query)
         if not words:
             return []
+        table = table_of(language)
         sql = (
-            "SELECT path, title, snippet(docs, 3, ?, ?, ' … ', 24) FROM docs "
-            "WHERE docs MATCH ? AND language = ? "
-            "ORDER BY bm25(docs, 0, 0, 10.0, 1.0, 1.0) LIMIT ?"
+            f"SELECT path, title, snippet({table}, 2, ?, ?, ' … ', 24) FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH ? AND rank MATCH 'bm25(0.0, 10.0, 1.0, 1.0)' "
+            "ORDER BY rank LIMIT ?"
         )
         with self._lock:
             rows = self._db.execute(
-                sql, (OPEN, CLOSE, match_expression(words), language, MAX_RESULTS)
+                sql, (OPEN, CLOSE, match_expression(words), MAX_RESULTS)
             ).fetchall()
         return [Hit(path, title, safe_snippet(snippet)) for path, title, snippet in rows]
+
+    # -- the browser-published documents the texts were rendered from -------------------
+
+    def stored_published(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT path, state FROM published"))
+
+    def store_published(self, current: dict[str, str]) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM published")
+            self._db.executemany("INSERT INTO published VALUES (?, ?)", current.items())
 
     # -- the overrides the texts were rendered with -------------------------------------
 
@@ -322,16 +354,26 @@ def open_index(app: Flask) -> SearchIndex:
     return index
 
 
+@contextlib.contextmanager
+def file_lock(index: SearchIndex):
+    """The index file's lock: the workers sharing the file synchronise it one at a time."""
+    if index.path == ":memory:":
+        yield
+        return
+    with open(index.path + ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def synchronise(app: Flask, index: SearchIndex) -> int:
     """Bring the index up to the editors' overrides in the database: only the documents
     that contain a changed text, only in the changed language. Returns how many
     (language, document) entries were indexed again."""
     by_code = {language.code: language for language in LANGUAGES}
-    lock_path = index.path + ".lock" if index.path != ":memory:" else None
-    handle = open(lock_path, "w") if lock_path else None  # noqa: SIM115 - closed below
-    try:
-        if handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    with file_lock(index):
         current = current_overrides(app)
         stored = index.stored_overrides()
         changed = {
@@ -351,38 +393,46 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
             index.store_overrides(current)
             index.commit()
         return len(affected)
-    finally:
-        if handle:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
+
+
+def published_state(app: Flask) -> dict[str, str]:
+    """``{path: state}`` of what the editors published in the browser (webapp/publishing
+    lays it over the files): a digest of each overlaid document, "gone" for a deleted or
+    unpublished one. A path not listed is served from its file."""
+    content = app.extensions["sozialberichte.content"]
+    files = app.extensions.get("sozialberichte.content_files", content)
+    state = {path: "gone" for path in content.gone}
+    for path, doc in content.documents.items():
+        if files.documents.get(path) is not doc:
+            text = json.dumps([doc.meta, doc.body], default=str, sort_keys=True)
+            state[path] = hashlib.sha256(text.encode()).hexdigest()
+    return state
 
 
 def synchronise_content(app: Flask, index: SearchIndex) -> int:
-    """Index what the editors published in the browser (webapp/publishing lays it over the
-    files): a document that differs from the one indexed is indexed again in every
-    language; a deleted or unpublished one, or one no longer overlaid, is removed or
-    indexed from its file again. Returns how many documents were indexed again."""
+    """Index what the editors published in the browser: a document that differs from the
+    one the index file holds is indexed again in every language; a deleted or unpublished
+    one is removed, one no longer overlaid is indexed from its file again. The file records
+    the state it holds, so a worker never indexes again what another one already did.
+    Returns how many documents were indexed again."""
     content = app.extensions["sozialberichte.content"]
-    files = app.extensions.get("sozialberichte.content_files", content)
-    published = {
-        path: doc for path, doc in content.documents.items() if files.documents.get(path) is not doc
-    }
-    changed = set(content.gone) | (index.published.keys() - published.keys())
-    for path, doc in published.items():
-        before = index.published.get(path)
-        if before is None or (before.meta, before.body) != (doc.meta, doc.body):
-            changed.add(path)
-    for path in sorted(changed):
-        doc = content.get(path)
-        if doc is None or doc.endpoint == "search.search":
-            index.delete(path)
-            continue
-        for language in LANGUAGES:
-            _index_document(app, index, language, doc, replace=True)
-    index.published = published
-    if changed:
-        index.commit()
-    return len(changed)
+    with file_lock(index):
+        current = published_state(app)
+        stored = index.stored_published()
+        changed = {
+            path for path in current.keys() | stored.keys() if current.get(path) != stored.get(path)
+        }
+        for path in sorted(changed):
+            doc = content.get(path)
+            if doc is None or doc.endpoint == "search.search":
+                index.delete(path)
+                continue
+            for language in LANGUAGES:
+                _index_document(app, index, language, doc, replace=True)
+        if changed:
+            index.store_published(current)
+            index.commit()
+        return len(changed)
 
 
 _rebuild_lock = threading.Lock()
