@@ -43,6 +43,8 @@ TEST_DB_DIR = tempfile.mkdtemp(prefix="sozialberichte-test-db-")
 atexit.register(shutil.rmtree, TEST_DB_DIR, True)
 #: The search index files of the test apps (webapp/search.py) live there too.
 os.environ.setdefault("SOZIALBERICHTE_SEARCH_INDEX_DIR", os.path.join(TEST_DB_DIR, "search"))
+#: And their compiled templates (webapp/templating.py).
+os.environ.setdefault("SOZIALBERICHTE_TEMPLATE_CACHE_DIR", os.path.join(TEST_DB_DIR, "templates"))
 
 
 def make_app(**overrides):

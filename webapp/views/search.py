@@ -10,6 +10,7 @@ from jinja2_fragments.flask import render_block
 
 from ..fragments import VARIANT_HEADERS, render_page, title_tag, wants_target
 from ..i18n import current_language
+from ..lean import not_cached
 from ..search import MAX_QUERY_LENGTH, QueryTooLong, index
 from ..texts import store
 
@@ -34,7 +35,12 @@ def count_message(query: str, hits: list, too_long: bool) -> str:
 
 
 @bp.route("/suche")
+@not_cached
 def search():
+    # Not kept in the page cache: every query is another address (search as you type sends
+    # one per pause), and storing an answer compresses it at the best level, about 55 ms
+    # for a page of results — ten times the query — for a page rarely asked for twice. The
+    # answer is compressed per request at the fast level instead (webapp/compression.py).
     query = request.args.get("q", "")
     too_long = False
     try:
