@@ -1,6 +1,7 @@
 """Issue 14, point 4: search on several instances sharing one PostgreSQL database.
 
-Each instance has its own search index file (``SEARCH_INDEX_DIR``, as on separate machines).
+Each instance has its own search index file (``SEARCH_INDEX_DIR``, as on separate machines),
+or all share the index in PostgreSQL (``SEARCH_BACKEND``, webapp/search_postgres.py).
 An editor's change on instance A — a translation saved in the editors' area, a German
 document published, changed, deleted or unpublished from the browser — is found (or no
 longer found) by search on instance B in its first request after one check interval
@@ -33,12 +34,14 @@ from .test_publishing import (
 CHECK_SECONDS = 1.0
 
 
-@pytest.fixture()
-def instances(fresh_postgres_url, own_translations, tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def instances(request, fresh_postgres_url, own_translations, tmp_path):
+    """Two instances; their search index in a file each, or the one in PostgreSQL."""
     apps = [
         make_editor_app(
             fresh_postgres_url,
             own_translations,
+            SEARCH_BACKEND=request.param,
             SEARCH_INDEX_DIR=str(tmp_path / f"index-{name}"),
             CATALOG_CHECK_SECONDS=CHECK_SECONDS,
             CONTENT_CHECK_SECONDS=CHECK_SECONDS,
@@ -46,8 +49,9 @@ def instances(fresh_postgres_url, own_translations, tmp_path):
         for name in ("a", "b")
     ]
     first, second = apps
-    assert first.extensions["sozialberichte.search"].path.startswith(str(tmp_path / "index-a"))
-    assert second.extensions["sozialberichte.search"].path.startswith(str(tmp_path / "index-b"))
+    if request.param == "sqlite":
+        assert first.extensions["sozialberichte.search"].path.startswith(str(tmp_path / "index-a"))
+        assert second.extensions["sozialberichte.search"].path.startswith(str(tmp_path / "index-b"))
     add_editors(first)
     add_freigabe(first)
     yield first, second

@@ -209,6 +209,20 @@ class SearchIndex:
             ).fetchall()
         return [Hit(path, title, safe_snippet(snippet)) for path, title, snippet in rows]
 
+    @contextlib.contextmanager
+    def locked(self):
+        """The index file's lock: the workers sharing the file synchronise it one at a
+        time."""
+        if self.path == ":memory:":
+            yield self
+            return
+        with open(self.path + ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield self
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     # -- the browser-published documents the texts were rendered from -------------------
 
     def stored_published(self) -> dict[str, str]:
@@ -235,20 +249,21 @@ class SearchIndex:
                 [(loc, ctx, msgid, state) for (loc, ctx, msgid), state in current.items()],
             )
 
-    def documents_with(self, app: Flask, msgid: str) -> set[str]:
-        """Paths of the documents that contain the text ``msgid``: a substring test of the
-        Markdown source first (each line of a block's text is in its file as written), the
-        parsed blocks only of the documents that pass it."""
-        from .content import TRANSLATABLE_META
 
-        first = msgid.split("\n", 1)[0].strip()
-        found = set()
-        for doc in app.extensions["sozialberichte.content"].documents.values():
-            fields = [doc.meta.get(key) for key in TRANSLATABLE_META]
-            fields += [item.title for item in doc.downloads]
-            if msgid in fields or (first and first in doc.body and msgid in doc.msgids()):
-                found.add(doc.path)
-        return found
+def documents_with(app: Flask, msgid: str) -> set[str]:
+    """Paths of the documents that contain the text ``msgid``: a substring test of the
+    Markdown source first (each line of a block's text is in its file as written), the
+    parsed blocks only of the documents that pass it."""
+    from .content import TRANSLATABLE_META
+
+    first = msgid.split("\n", 1)[0].strip()
+    found = set()
+    for doc in app.extensions["sozialberichte.content"].documents.values():
+        fields = [doc.meta.get(key) for key in TRANSLATABLE_META]
+        fields += [item.title for item in doc.downloads]
+        if msgid in fields or (first and first in doc.body and msgid in doc.msgids()):
+            found.add(doc.path)
+    return found
 
 
 def current_overrides(app: Flask) -> dict[tuple[str, str, str], str]:
@@ -333,7 +348,12 @@ def index_key(app: Flask) -> str:
 
 def open_index(app: Flask) -> SearchIndex:
     """The index file for the current content and catalogs: opened when it exists, else
-    built once (other processes wait for the lock, then open what was built)."""
+    built once (other processes wait for the lock, then open what was built). On
+    PostgreSQL (``SEARCH_BACKEND``), the entries in the database (webapp/search_postgres.py)."""
+    from . import search_postgres
+
+    if search_postgres.uses_postgresql(app):
+        return search_postgres.open_index(app, INDEX_FORMAT, fill)
     folder = index_dir(app)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"search-{index_key(app)}.sqlite3"
@@ -354,26 +374,12 @@ def open_index(app: Flask) -> SearchIndex:
     return index
 
 
-@contextlib.contextmanager
-def file_lock(index: SearchIndex):
-    """The index file's lock: the workers sharing the file synchronise it one at a time."""
-    if index.path == ":memory:":
-        yield
-        return
-    with open(index.path + ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def synchronise(app: Flask, index: SearchIndex) -> int:
     """Bring the index up to the editors' overrides in the database: only the documents
     that contain a changed text, only in the changed language. Returns how many
     (language, document) entries were indexed again."""
     by_code = {language.code: language for language in LANGUAGES}
-    with file_lock(index):
+    with index.locked():
         current = current_overrides(app)
         stored = index.stored_overrides()
         changed = {
@@ -382,7 +388,7 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
         affected: set[tuple[str, str]] = set()
         for code, _ctx, msgid in changed:
             codes = [code] + (["de@ls"] if code == "de" else [])  # de@ls falls back to de
-            for path in index.documents_with(app, msgid):
+            for path in documents_with(app, msgid):
                 affected.update((c, path) for c in codes if c in by_code)
         content = app.extensions["sozialberichte.content"]
         for code, path in sorted(affected):
@@ -416,7 +422,7 @@ def synchronise_content(app: Flask, index: SearchIndex) -> int:
     the state it holds, so a worker never indexes again what another one already did.
     Returns how many documents were indexed again."""
     content = app.extensions["sozialberichte.content"]
-    with file_lock(index):
+    with index.locked():
         current = published_state(app)
         stored = index.stored_published()
         changed = {
