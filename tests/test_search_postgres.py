@@ -142,3 +142,36 @@ def test_query_words_become_bound_quoted_lexemes(app):
     index = app.extensions["sozialberichte.search"]
     for query in ("!", "'&|", "a:* & b", "x' | 'y", "\\", "<->", "'"):
         assert isinstance(index.search("de", query), list), query
+
+
+def test_database_down_at_start_searches_a_file_and_later_answers_503(tmp_path, app):
+    """Never a 500: without the database at start the process searches its own file; when
+    the database goes away later, search answers the translated 503 page."""
+    from sqlalchemy import create_engine
+
+    from webapp.search import SearchIndex
+
+    from .conftest import make_app
+
+    down = f"postgresql://postgres@/postgres?host={tmp_path}&connect_timeout=2"
+    started = make_app(DATABASE_URL=down, SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    try:
+        assert isinstance(started.extensions["sozialberichte.search"], SearchIndex)
+        assert titles(started.test_client(), "Impressum")[0] == "Impressum"
+    finally:
+        dispose_app(started)
+    index = app.extensions["sozialberichte.search"]
+    engine = index.engine
+    index.engine = create_engine(down.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        for prefix in ("", "/en"):
+            response = app.test_client().get(f"{prefix}/suche?q=Zzzunerreichbar")
+            assert response.status_code == 503
+            assert soup(response.data).h1.get_text(strip=True) in {
+                "Vorübergehend nicht verfügbar",
+                "Temporarily unavailable",
+            }
+    finally:
+        index.engine.dispose()
+        index.engine = engine
+    assert titles(app.test_client(), "Impressum")[0] == "Impressum"

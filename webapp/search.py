@@ -45,6 +45,7 @@ from pathlib import Path
 
 from flask import Flask
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from .content import ContentStore
 from .i18n import ENVIRON_KEY, LANGUAGES
@@ -353,7 +354,12 @@ def open_index(app: Flask) -> SearchIndex:
     from . import search_postgres
 
     if search_postgres.uses_postgresql(app):
-        return search_postgres.open_index(app, INDEX_FORMAT, fill)
+        try:
+            return search_postgres.open_index(app, INDEX_FORMAT, fill)
+        except SQLAlchemyError:
+            # The database is down: this process searches its own file (as without
+            # PostgreSQL) rather than not starting; the editors' changes reach it as ever.
+            log.warning("search index in PostgreSQL unavailable; using a file", exc_info=True)
     folder = index_dir(app)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"search-{index_key(app)}.sqlite3"
@@ -456,12 +462,15 @@ def index() -> SearchIndex:
     content_revision = getattr(app.extensions["sozialberichte.content"], "revision", None)
     if current.revision != revision or current.content_revision != content_revision:
         with _rebuild_lock:
-            if current.content_revision != content_revision:
-                synchronise_content(app, current)
-                current.content_revision = content_revision
-            if current.revision != revision:
-                synchronise(app, current)
-                current.revision = revision
+            try:
+                if current.content_revision != content_revision:
+                    synchronise_content(app, current)
+                    current.content_revision = content_revision
+                if current.revision != revision:
+                    synchronise(app, current)
+                    current.revision = revision
+            except SQLAlchemyError:  # the index in PostgreSQL: tried again next time
+                log.warning("search index not synchronised", exc_info=True)
     return current
 
 

@@ -118,30 +118,30 @@ class PostgresIndex:
         self.content_revision: object = None
         self._lock = threading.RLock()
         self._conn: Connection | None = None
-        self._outer = None
 
     # -- a transaction for the writes (and the reads under the lock) ------------------
 
     def _connection(self) -> Connection:
         if self._conn is None:
-            self._outer = self.engine.connect()
-            self._outer.begin()
-            self._conn = self._outer
+            connection = self.engine.connect()
+            connection.begin()
+            self._conn = connection
         return self._conn
 
     def commit(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.commit()
-                self._conn.close()
-                self._conn = None
+        self._end("commit")
 
     def rollback(self) -> None:
+        self._end("rollback")
+
+    def _end(self, how: str) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.rollback()
-                self._conn.close()
-                self._conn = None
+            connection, self._conn = self._conn, None
+            if connection is not None:
+                try:
+                    getattr(connection, how)()
+                finally:
+                    connection.close()
 
     @contextlib.contextmanager
     def locked(self):
