@@ -42,6 +42,7 @@ def _drop(postgres_url, name):
 def _app(url, **config):
     from .conftest import make_app
 
+    config.setdefault("SEARCH_BACKEND", "postgresql")
     app = make_app(DATABASE_URL=url, **config)
     with app.app_context():
         flask_migrate.upgrade()
@@ -84,17 +85,20 @@ def titles(client, query, prefix=""):
     return [a.get_text() for a in soup(response.data).select(".search-results__title a")]
 
 
-def test_sqlite_stays_the_default_and_can_be_chosen_on_postgresql(pg_url):
+def test_sqlite_stays_the_default_also_on_postgresql(pg_url):
     from webapp.search import SearchIndex
 
     from .conftest import make_app
 
-    assert isinstance(make_app().extensions["sozialberichte.search"], SearchIndex)
-    chosen = _app(pg_url, SEARCH_BACKEND="sqlite")
+    default = make_app(DATABASE_URL=pg_url)
     try:
-        assert isinstance(chosen.extensions["sozialberichte.search"], SearchIndex)
+        assert isinstance(default.extensions["sozialberichte.search"], SearchIndex)
     finally:
-        dispose_app(chosen)
+        dispose_app(default)
+    with pytest.raises(RuntimeError, match="PostgreSQL DATABASE_URL"):
+        make_app(SEARCH_BACKEND="postgresql")
+    with pytest.raises(RuntimeError, match="sqlite or postgresql"):
+        make_app(SEARCH_BACKEND="elasticsearch")
 
 
 def test_german_stems_find_other_forms_of_a_word(client):
@@ -154,7 +158,9 @@ def test_database_down_at_start_searches_a_file_and_later_answers_503(tmp_path, 
     from .conftest import make_app
 
     down = f"postgresql://postgres@/postgres?host={tmp_path}&connect_timeout=2"
-    started = make_app(DATABASE_URL=down, SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    started = make_app(
+        DATABASE_URL=down, SEARCH_BACKEND="postgresql", SEARCH_INDEX_DIR=str(tmp_path / "index")
+    )
     try:
         assert isinstance(started.extensions["sozialberichte.search"], SearchIndex)
         assert titles(started.test_client(), "Impressum")[0] == "Impressum"
