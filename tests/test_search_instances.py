@@ -166,3 +166,43 @@ def test_workers_on_one_index_file_index_a_published_document_once(
         dispose_app(third)
     finally:
         dispose_app(first)
+
+
+def test_a_change_while_an_instance_renders_older_texts_is_indexed_later(
+    tmp_path, own_translations
+):
+    """B loaded its catalogs, then A saved a second change, then B searched before it knew
+    of it: B once indexed its older text and recorded the newer change as indexed, so its
+    search never found the newer text. It renders with catalogs loaded after it read the
+    changes now."""
+    from webapp.editor import runtime
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    a, b = (
+        make_editor_app(
+            url,
+            own_translations,
+            SEARCH_INDEX_DIR=str(tmp_path / f"index-{name}"),
+            CATALOG_CHECK_SECONDS=3600,  # B learns of a change only when the test says so
+        )
+        for name in ("a", "b")
+    )
+    try:
+        add_editors(a)
+        editor = client_of(a)
+        title = hilfen(a).title
+        assert save(editor, LS, title, "Hilfe mit Erstwortpruefung").status_code == 303
+        with b.app_context():
+            runtime.refresh(b, force=True)
+        page = b.test_client().get("/leichte-sprache/hilfen").text
+        assert "Erstwortpruefung" in page  # B's catalogs hold the first change
+        assert save(editor, LS, title, "Hilfe mit Zweitwortpruefung").status_code == 303
+        # B synchronises its index now (it knows of a change): with the texts of now.
+        assert found(b, "Zweitwortpruefung", "/leichte-sprache") == ["/leichte-sprache/hilfen"]
+        with b.app_context():
+            runtime.refresh(b, force=True)
+        assert found(b, "Zweitwortpruefung", "/leichte-sprache") == ["/leichte-sprache/hilfen"]
+        assert found(b, "Erstwortpruefung", "/leichte-sprache") == []
+    finally:
+        dispose_app(a)
+        dispose_app(b)

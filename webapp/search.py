@@ -396,6 +396,13 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
             codes = [code] + (["de@ls"] if code == "de" else [])  # de@ls falls back to de
             for path in documents_with(app, msgid):
                 affected.update((c, path) for c in codes if c in by_code)
+        if affected:
+            # Render with catalogs loaded from now on: this process may have loaded its
+            # catalogs before the last change it reads here, and the index must never
+            # record a change as indexed with a text older than it.
+            from .i18n import reload_catalogs
+
+            reload_catalogs(app)
         content = app.extensions["sozialberichte.content"]
         for code, path in sorted(affected):
             doc = content.get(path)
