@@ -165,3 +165,36 @@ def test_a_second_worker_loads_compiled_templates_instead_of_compiling(tmp_path,
         env.bytecode_cache.get_bucket(env, "search/search.html", filename, source + " ").code
         is None
     )
+
+
+def test_cache_folders_of_another_user_are_not_used(tmp_path):
+    """Compiled templates are code: a folder another user made (or may write to) in the
+    shared temporary directory is never used; one of ours open to others is closed."""
+    import os
+    import stat
+
+    from webapp.templating import private_folder
+
+    ours = tmp_path / "ours"
+    ours.mkdir(mode=0o777)
+    os.chmod(ours, 0o777)
+    assert private_folder(ours)
+    assert stat.S_IMODE(os.stat(ours).st_mode) == 0o700
+    link = tmp_path / "link"
+    link.symlink_to(ours)
+    assert not private_folder(link)
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a folder to another user")
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    os.chown(theirs, 65534, 65534)
+    app = make_app(
+        TEMPLATE_CACHE_DIR=str(theirs),
+        SEARCH_INDEX_DIR=str(theirs),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert app.jinja_env.bytecode_cache is None
+    assert list(theirs.iterdir()) == []
+    assert app.extensions["sozialberichte.search"].path == ":memory:"
+    page = soup(app.test_client().get("/suche?q=Impressum").data)
+    assert page.select(".search-results__title a")

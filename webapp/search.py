@@ -360,8 +360,11 @@ def open_index(app: Flask) -> SearchIndex:
             # The database is down: this process searches its own file (as without
             # PostgreSQL) rather than not starting; the editors' changes reach it as ever.
             log.warning("search index in PostgreSQL unavailable; using a file", exc_info=True)
+    from .templating import private_folder
+
     folder = index_dir(app)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not private_folder(folder):  # another user's: an index of this process's own
+        return fill(app, SearchIndex(app.extensions.get(REVISION_KEY)))
     path = folder / f"search-{index_key(app)}.sqlite3"
     with open(folder / f"{path.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -103,6 +104,19 @@ def template_cache_dir(app: Flask) -> Path:
     return Path(tempfile.gettempdir()) / f"sozialberichte-templates-{os.getuid()}"
 
 
+def private_folder(folder: Path) -> bool:
+    """Make ``folder`` (this user's only); False when it exists and is not a folder of this
+    user — another user could put code or data there, so it must not be used."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        log.warning("%s is not a folder of this user: not used", folder)
+        return False
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return True
+
+
 def compile_templates_once(app: Flask) -> None:
     """Compiled templates in files, shared by every worker and every later start (call it
     when every filter, test and extension is installed: they shape the compiled code).
@@ -128,7 +142,8 @@ def compile_templates_once(app: Flask) -> None:
     )
     tag = hashlib.sha256(options.encode()).hexdigest()[:16]
     folder = template_cache_dir(app)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not private_folder(folder):
+        return  # compiled per process, as without the cache
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder), f"{tag}-%s.cache")
     names = env.list_templates()
     state = hashlib.sha256(tag.encode())
