@@ -48,7 +48,8 @@ os.environ.setdefault("SOZIALBERICHTE_TEMPLATE_CACHE_DIR", os.path.join(TEST_DB_
 
 
 def make_app(**overrides):
-    config = {"TESTING": True, "SECRET_KEY": "test-secret"}
+    # gc.freeze() would keep every test app's start-up objects for the whole run.
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "GC_FREEZE": False}
     own_database = not {"DATABASE_URL", "SQLALCHEMY_DATABASE_URI"} & overrides.keys()
     if own_database:
         config["DATABASE_URL"] = f"sqlite:///{TEST_DB_DIR}/{uuid.uuid4().hex}.sqlite3"
