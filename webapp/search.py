@@ -8,7 +8,15 @@ rendering the documents and the pages of the index are shared through the page c
 
 An editor's change (a new catalog revision, webapp/editor/runtime.py) updates the index
 entries of the documents that contain the changed texts only, in the language that changed:
-the index keeps the overrides it was built with, and compares them with the database's.
+the index keeps the overrides it was built with, and compares them with the database's. A
+document published from the browser (webapp/publishing) is indexed again in every language;
+the file records the published state it holds too, so of the workers sharing it only one
+does the work. Every worker and instance finds a change after one check interval of those
+modules (1 s by default). ``SEARCH_BACKEND=postgresql`` keeps the same entries in PostgreSQL
+instead (webapp/search_postgres.py), one index for all instances.
+
+One FTS5 table per language: a query ranks the matches of its language only, FTS5 sorts by
+``rank`` itself and the snippet is made for the rows shown only.
 
 Each document's title, summary and text are rendered in each language (the same texts the
 visitor reads, through the catalogs) and indexed with ``unicode61 remove_diacritics 2`` (so
