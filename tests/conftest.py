@@ -43,10 +43,13 @@ TEST_DB_DIR = tempfile.mkdtemp(prefix="sozialberichte-test-db-")
 atexit.register(shutil.rmtree, TEST_DB_DIR, True)
 #: The search index files of the test apps (webapp/search.py) live there too.
 os.environ.setdefault("SOZIALBERICHTE_SEARCH_INDEX_DIR", os.path.join(TEST_DB_DIR, "search"))
+#: And their compiled templates (webapp/templating.py).
+os.environ.setdefault("SOZIALBERICHTE_TEMPLATE_CACHE_DIR", os.path.join(TEST_DB_DIR, "templates"))
 
 
 def make_app(**overrides):
-    config = {"TESTING": True, "SECRET_KEY": "test-secret"}
+    # gc.freeze() would keep every test app's start-up objects for the whole run.
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "GC_FREEZE": False}
     own_database = not {"DATABASE_URL", "SQLALCHEMY_DATABASE_URI"} & overrides.keys()
     if own_database:
         config["DATABASE_URL"] = f"sqlite:///{TEST_DB_DIR}/{uuid.uuid4().hex}.sqlite3"

@@ -175,7 +175,11 @@ class ContentStore:
         copy.documents = {p: d for p, d in self.documents.items() if p not in copy.gone}
         for doc in documents:
             copy.documents[doc.path] = doc
-        copy._index()
+        if copy.documents == self.documents:  # nothing laid over (never changed: shared)
+            copy._navigation, copy._by_kind = self._navigation, self._by_kind
+            copy._by_year, copy._children = self._by_year, self._children
+        else:
+            copy._index()
         return copy
 
     def _index(self) -> None:

@@ -8,7 +8,15 @@ rendering the documents and the pages of the index are shared through the page c
 
 An editor's change (a new catalog revision, webapp/editor/runtime.py) updates the index
 entries of the documents that contain the changed texts only, in the language that changed:
-the index keeps the overrides it was built with, and compares them with the database's.
+the index keeps the overrides it was built with, and compares them with the database's. A
+document published from the browser (webapp/publishing) is indexed again in every language;
+the file records the published state it holds too, so of the workers sharing it only one
+does the work. Every worker and instance finds a change after one check interval of those
+modules (1 s by default). ``SEARCH_BACKEND=postgresql`` keeps the same entries in PostgreSQL
+instead (webapp/search_postgres.py), one index for all instances.
+
+One FTS5 table per language: a query ranks the matches of its language only, FTS5 sorts by
+``rank`` itself and the snippet is made for the rows shown only.
 
 Each document's title, summary and text are rendered in each language (the same texts the
 visitor reads, through the catalogs) and indexed with ``unicode61 remove_diacritics 2`` (so
@@ -29,6 +37,7 @@ escaped first; only then are the match markers turned into ``<mark>``.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -44,6 +53,7 @@ from pathlib import Path
 
 from flask import Flask
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from .content import ContentStore
 from .i18n import ENVIRON_KEY, LANGUAGES
@@ -62,7 +72,7 @@ FOLDS = (("ß", "ss"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 JOINER = re.compile(r"(?<=[^\W\d_])[\u00b7\u00ad\u200b\u2010\u2011-](?=[^\W\d_])")
 INVISIBLE = re.compile(r"[\u00ad\u200b]")
 #: Raise when the index's tables or texts change: every index is built again.
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 
 log = logging.getLogger(__name__)
 
@@ -122,46 +132,65 @@ def safe_snippet(raw: str) -> Markup:
     return Markup(html.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))  # noqa: S704
 
 
+#: The FTS5 table of each language ("de@ls" → "docs_de_ls"). Only these names are ever put
+#: into an SQL statement (the S608 exemptions below): an unknown code is a KeyError.
+TABLES = {language.code: "docs_" + re.sub(r"\W", "_", language.code) for language in LANGUAGES}
+
+
+def table_of(language: str) -> str:
+    return TABLES[language]
+
+
 class SearchIndex:
-    """One FTS5 table (language, path, title, body, folded) in a file (or in memory), and
-    the overrides its texts were rendered with."""
+    """One FTS5 table per language (path, title, body, folded) in a file (or in memory),
+    and the state its texts were rendered from: the editors' overrides and the documents
+    published in the browser."""
 
     def __init__(self, revision: object = None, path: str | os.PathLike = ":memory:"):
         #: The catalog revision this process last synchronised with (see :func:`index`).
         self.revision = revision
-        #: The content store's revision (webapp/publishing) last synchronised with, and the
-        #: browser-published documents indexed then (see :func:`synchronise_content`).
+        #: The content store's revision (webapp/publishing) this process last synchronised
+        #: with (see :func:`synchronise_content`).
         self.content_revision: object = None
-        self.published: dict[str, object] = {}
         self.path = str(path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
-        self._db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(language UNINDEXED, "
-            "path UNINDEXED, title, body, folded, tokenize='unicode61 remove_diacritics 2')"
-        )
+        # One table per language: a query ranks the matches of its language only, and FTS5
+        # sorts by ``rank`` itself (the snippet is made for the rows shown only).
+        for language in LANGUAGES:
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table_of(language.code)} USING fts5("
+                "path UNINDEXED, title, body, folded, "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS overrides (locale TEXT, msgctxt TEXT, msgid TEXT, "
             "state TEXT)"
         )
+        # What the index holds of the browser-published documents: a digest of the indexed
+        # version, or "gone" (no entry). A path not listed is indexed from its file.
+        self._db.execute("CREATE TABLE IF NOT EXISTS published (path TEXT PRIMARY KEY, state TEXT)")
         self._db.commit()
 
     def add(self, language: str, path: str, title: str, body: str) -> None:
         title, body = normalise(title), normalise(body)
         with self._lock:
             self._db.execute(
-                "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
-                (language, path, title, body, fold(title + "\n" + body)),
+                f"INSERT INTO {table_of(language)} VALUES (?, ?, ?, ?)",  # noqa: S608
+                (path, title, body, fold(title + "\n" + body)),
             )
 
     def replace(self, language: str, path: str, title: str, body: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM docs WHERE language = ? AND path = ?", (language, path))
+            sql = f"DELETE FROM {table_of(language)} WHERE path = ?"  # noqa: S608
+            self._db.execute(sql, (path,))
         self.add(language, path, title, body)
 
     def delete(self, path: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM docs WHERE path = ?", (path,))
+            for language in LANGUAGES:
+                sql = f"DELETE FROM {table_of(language.code)} WHERE path = ?"  # noqa: S608
+                self._db.execute(sql, (path,))
 
     def commit(self) -> None:
         with self._lock:
@@ -169,24 +198,50 @@ class SearchIndex:
 
     def count(self, language: str) -> int:
         with self._lock:
-            sql = "SELECT count(*) FROM docs WHERE language = ?"
-            return self._db.execute(sql, (language,)).fetchone()[0]
+            sql = f"SELECT count(*) FROM {table_of(language)}"  # noqa: S608
+            return self._db.execute(sql).fetchone()[0]
 
     def search(self, language: str, query: str) -> list[Hit]:
         """Ranked hits (bm25, the title weighs most); [] when the query has no words."""
         words = terms(query)
         if not words:
             return []
+        table = table_of(language)
         sql = (
-            "SELECT path, title, snippet(docs, 3, ?, ?, ' … ', 24) FROM docs "
-            "WHERE docs MATCH ? AND language = ? "
-            "ORDER BY bm25(docs, 0, 0, 10.0, 1.0, 1.0) LIMIT ?"
+            f"SELECT path, title, snippet({table}, 2, ?, ?, ' … ', 24) FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH ? AND rank MATCH 'bm25(0.0, 10.0, 1.0, 1.0)' "
+            "ORDER BY rank LIMIT ?"
         )
         with self._lock:
             rows = self._db.execute(
-                sql, (OPEN, CLOSE, match_expression(words), language, MAX_RESULTS)
+                sql, (OPEN, CLOSE, match_expression(words), MAX_RESULTS)
             ).fetchall()
         return [Hit(path, title, safe_snippet(snippet)) for path, title, snippet in rows]
+
+    @contextlib.contextmanager
+    def locked(self):
+        """The index file's lock: the workers sharing the file synchronise it one at a
+        time."""
+        if self.path == ":memory:":
+            yield self
+            return
+        with open(self.path + ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield self
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- the browser-published documents the texts were rendered from -------------------
+
+    def stored_published(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT path, state FROM published"))
+
+    def store_published(self, current: dict[str, str]) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM published")
+            self._db.executemany("INSERT INTO published VALUES (?, ?)", current.items())
 
     # -- the overrides the texts were rendered with -------------------------------------
 
@@ -203,20 +258,21 @@ class SearchIndex:
                 [(loc, ctx, msgid, state) for (loc, ctx, msgid), state in current.items()],
             )
 
-    def documents_with(self, app: Flask, msgid: str) -> set[str]:
-        """Paths of the documents that contain the text ``msgid``: a substring test of the
-        Markdown source first (each line of a block's text is in its file as written), the
-        parsed blocks only of the documents that pass it."""
-        from .content import TRANSLATABLE_META
 
-        first = msgid.split("\n", 1)[0].strip()
-        found = set()
-        for doc in app.extensions["sozialberichte.content"].documents.values():
-            fields = [doc.meta.get(key) for key in TRANSLATABLE_META]
-            fields += [item.title for item in doc.downloads]
-            if msgid in fields or (first and first in doc.body and msgid in doc.msgids()):
-                found.add(doc.path)
-        return found
+def documents_with(app: Flask, msgid: str) -> set[str]:
+    """Paths of the documents that contain the text ``msgid``: a substring test of the
+    Markdown source first (each line of a block's text is in its file as written), the
+    parsed blocks only of the documents that pass it."""
+    from .content import TRANSLATABLE_META
+
+    first = msgid.split("\n", 1)[0].strip()
+    found = set()
+    for doc in app.extensions["sozialberichte.content"].documents.values():
+        fields = [doc.meta.get(key) for key in TRANSLATABLE_META]
+        fields += [item.title for item in doc.downloads]
+        if msgid in fields or (first and first in doc.body and msgid in doc.msgids()):
+            found.add(doc.path)
+    return found
 
 
 def current_overrides(app: Flask) -> dict[tuple[str, str, str], str]:
@@ -301,9 +357,22 @@ def index_key(app: Flask) -> str:
 
 def open_index(app: Flask) -> SearchIndex:
     """The index file for the current content and catalogs: opened when it exists, else
-    built once (other processes wait for the lock, then open what was built)."""
+    built once (other processes wait for the lock, then open what was built). On
+    PostgreSQL (``SEARCH_BACKEND``), the entries in the database (webapp/search_postgres.py)."""
+    from . import search_postgres
+
+    if search_postgres.uses_postgresql(app):
+        try:
+            return search_postgres.open_index(app, INDEX_FORMAT, fill)
+        except SQLAlchemyError:
+            # The database is down: this process searches its own file (as without
+            # PostgreSQL) rather than not starting; the editors' changes reach it as ever.
+            log.warning("search index in PostgreSQL unavailable; using a file", exc_info=True)
+    from .templating import private_folder
+
     folder = index_dir(app)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not private_folder(folder):  # another user's: an index of this process's own
+        return fill(app, SearchIndex(app.extensions.get(REVISION_KEY)))
     path = folder / f"search-{index_key(app)}.sqlite3"
     with open(folder / f"{path.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -327,11 +396,7 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
     that contain a changed text, only in the changed language. Returns how many
     (language, document) entries were indexed again."""
     by_code = {language.code: language for language in LANGUAGES}
-    lock_path = index.path + ".lock" if index.path != ":memory:" else None
-    handle = open(lock_path, "w") if lock_path else None  # noqa: SIM115 - closed below
-    try:
-        if handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    with index.locked():
         current = current_overrides(app)
         stored = index.stored_overrides()
         changed = {
@@ -340,8 +405,15 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
         affected: set[tuple[str, str]] = set()
         for code, _ctx, msgid in changed:
             codes = [code] + (["de@ls"] if code == "de" else [])  # de@ls falls back to de
-            for path in index.documents_with(app, msgid):
+            for path in documents_with(app, msgid):
                 affected.update((c, path) for c in codes if c in by_code)
+        if affected:
+            # Render with catalogs loaded from now on: this process may have loaded its
+            # catalogs before the last change it reads here, and the index must never
+            # record a change as indexed with a text older than it.
+            from .i18n import reload_catalogs
+
+            reload_catalogs(app)
         content = app.extensions["sozialberichte.content"]
         for code, path in sorted(affected):
             doc = content.get(path)
@@ -351,38 +423,46 @@ def synchronise(app: Flask, index: SearchIndex) -> int:
             index.store_overrides(current)
             index.commit()
         return len(affected)
-    finally:
-        if handle:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
+
+
+def published_state(app: Flask) -> dict[str, str]:
+    """``{path: state}`` of what the editors published in the browser (webapp/publishing
+    lays it over the files): a digest of each overlaid document, "gone" for a deleted or
+    unpublished one. A path not listed is served from its file."""
+    content = app.extensions["sozialberichte.content"]
+    files = app.extensions.get("sozialberichte.content_files", content)
+    state = {path: "gone" for path in content.gone}
+    for path, doc in content.documents.items():
+        if files.documents.get(path) is not doc:
+            text = json.dumps([doc.meta, doc.body], default=str, sort_keys=True)
+            state[path] = hashlib.sha256(text.encode()).hexdigest()
+    return state
 
 
 def synchronise_content(app: Flask, index: SearchIndex) -> int:
-    """Index what the editors published in the browser (webapp/publishing lays it over the
-    files): a document that differs from the one indexed is indexed again in every
-    language; a deleted or unpublished one, or one no longer overlaid, is removed or
-    indexed from its file again. Returns how many documents were indexed again."""
+    """Index what the editors published in the browser: a document that differs from the
+    one the index file holds is indexed again in every language; a deleted or unpublished
+    one is removed, one no longer overlaid is indexed from its file again. The file records
+    the state it holds, so a worker never indexes again what another one already did.
+    Returns how many documents were indexed again."""
     content = app.extensions["sozialberichte.content"]
-    files = app.extensions.get("sozialberichte.content_files", content)
-    published = {
-        path: doc for path, doc in content.documents.items() if files.documents.get(path) is not doc
-    }
-    changed = set(content.gone) | (index.published.keys() - published.keys())
-    for path, doc in published.items():
-        before = index.published.get(path)
-        if before is None or (before.meta, before.body) != (doc.meta, doc.body):
-            changed.add(path)
-    for path in sorted(changed):
-        doc = content.get(path)
-        if doc is None or doc.endpoint == "search.search":
-            index.delete(path)
-            continue
-        for language in LANGUAGES:
-            _index_document(app, index, language, doc, replace=True)
-    index.published = published
-    if changed:
-        index.commit()
-    return len(changed)
+    with index.locked():
+        current = published_state(app)
+        stored = index.stored_published()
+        changed = {
+            path for path in current.keys() | stored.keys() if current.get(path) != stored.get(path)
+        }
+        for path in sorted(changed):
+            doc = content.get(path)
+            if doc is None or doc.endpoint == "search.search":
+                index.delete(path)
+                continue
+            for language in LANGUAGES:
+                _index_document(app, index, language, doc, replace=True)
+        if changed:
+            index.store_published(current)
+            index.commit()
+        return len(changed)
 
 
 _rebuild_lock = threading.Lock()
@@ -400,12 +480,15 @@ def index() -> SearchIndex:
     content_revision = getattr(app.extensions["sozialberichte.content"], "revision", None)
     if current.revision != revision or current.content_revision != content_revision:
         with _rebuild_lock:
-            if current.content_revision != content_revision:
-                synchronise_content(app, current)
-                current.content_revision = content_revision
-            if current.revision != revision:
-                synchronise(app, current)
-                current.revision = revision
+            try:
+                if current.content_revision != content_revision:
+                    synchronise_content(app, current)
+                    current.content_revision = content_revision
+                if current.revision != revision:
+                    synchronise(app, current)
+                    current.revision = revision
+            except SQLAlchemyError:  # the index in PostgreSQL: tried again next time
+                log.warning("search index not synchronised", exc_info=True)
     return current
 
 

@@ -4,15 +4,20 @@ and the announcement of the count are sent."""
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, request
+import logging
+
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import gettext, ngettext
 from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..fragments import VARIANT_HEADERS, render_page, title_tag, wants_target
 from ..i18n import current_language
+from ..lean import not_cached
 from ..search import MAX_QUERY_LENGTH, QueryTooLong, index
 from ..texts import store
 
+log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
 
 TEMPLATE = "search/search.html"
@@ -34,7 +39,12 @@ def count_message(query: str, hits: list, too_long: bool) -> str:
 
 
 @bp.route("/suche")
+@not_cached
 def search():
+    # Not kept in the page cache: every query is another address (search as you type sends
+    # one per pause), and storing an answer compresses it at the best level, about 55 ms
+    # for a page of results — ten times the query — for a page rarely asked for twice. The
+    # answer is compressed per request at the fast level instead (webapp/compression.py).
     query = request.args.get("q", "")
     too_long = False
     try:
@@ -43,6 +53,9 @@ def search():
         hits = [hit for hit in hits if store().get(hit.path) is not None]
     except QueryTooLong:
         hits, too_long = [], True
+    except SQLAlchemyError:  # the index in PostgreSQL (webapp/search_postgres.py) is down
+        log.warning("search unavailable", exc_info=True)
+        abort(503)
     context = {
         "query": query,
         "hits": hits,
