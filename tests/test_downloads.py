@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import time
 import zipfile
 
@@ -290,13 +291,32 @@ def test_malicious_uploads_are_refused_with_a_message_and_nothing_stored(documen
     assert stored(documents_app) == []
 
 
-def test_a_50_mb_upload_is_a_413_with_a_clear_message_and_nothing_stored(documents_app):
+def test_a_50_mb_upload_is_a_413_that_keeps_every_other_field(documents_app):
+    """The file is read and thrown away beyond the limit, so the fields the editor typed
+    around it come back filled in, and the error is the file field's."""
     client = logged_in(documents_app, "redakteurin")
     big = b"%PDF-1.7\n" + bytes(50 * 1024 * 1024)
-    response = upload(client, big)
+    reason = "Eine barrierefreie Fassung ist bestellt."
+    response = upload(
+        client,
+        big,
+        title="Sozialbericht NRW 2025 – Langfassung",
+        language="en",
+        slug="langfassung-2025",
+        reason=reason,
+    )
     assert response.status_code == 413
-    assert "Die Datei ist zu groß" in response.text
-    assert "höchstens 20" in response.text
+    page = response.text
+    assert "Die Datei ist zu groß (50" in page and "höchstens 20" in page
+    summary = page[page.index('id="fehler"') : page.index("</ul>", page.index('id="fehler"'))]
+    assert '<a href="#file">Die Datei ist zu groß' in summary
+    file_input = re.search(r'<input[^>]*id="file"[^>]*>', page)[0]
+    assert 'aria-invalid="true"' in file_input and "file-fehler" in file_input
+    assert 'value="Sozialbericht NRW 2025 – Langfassung"' in page
+    assert '<option value="en" selected>' in page
+    assert 'value="langfassung-2025"' in page
+    assert f">{reason}</textarea>" in page
+    assert "<title>Fehler:" in page
     assert stored(documents_app) == []
     # The rest of the editors' area and the public forms keep their small limit.
     assert documents_app.config["MAX_CONTENT_LENGTH"] == 128 * 1024
@@ -306,6 +326,18 @@ def test_a_50_mb_upload_is_a_413_with_a_clear_message_and_nothing_stored(documen
         data={"csrf_token": csrf_token(page.text), "x": "a" * (200 * 1024)},
     )
     assert response.status_code == 413
+
+
+def test_a_body_beyond_the_hard_limit_is_refused_unread_with_a_message(documents_app):
+    documents_app.config["DOCUMENT_REQUEST_MAX"] = 30 * 1024 * 1024
+    try:
+        client = logged_in(documents_app, "redakteurin")
+        response = upload(client, b"%PDF-1.7\n" + bytes(31 * 1024 * 1024))
+    finally:
+        del documents_app.config["DOCUMENT_REQUEST_MAX"]
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß" in response.text and "höchstens 20" in response.text
+    assert stored(documents_app) == []
 
 
 def test_title_and_language_are_required_type_and_size_come_from_the_file(documents_app):

@@ -28,10 +28,12 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    ForeignKey,
     Integer,
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -82,6 +84,17 @@ class DocumentFile(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the file was last replaced by a new one (same address; the old one is a
+    #: :class:`DocumentRevision`).
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+    @property
+    def changed_at(self) -> dt.datetime:
+        """When what visitors get last changed: published or the file replaced."""
+        times = (self.created_at, self.published_at, self.replaced_at)
+        # SQLite gives naive datetimes back (they were stored as UTC)
+        return max(t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times if t)
 
     @property
     def label(self) -> str:
@@ -103,6 +116,43 @@ class DocumentFile(db.Model):
     @property
     def accessible(self) -> bool:
         return not self.findings
+
+
+class DocumentRevision(db.Model):
+    """A file that a document had before it was replaced, kept with what was read from it
+    (the audit log names it by ``number``); editors can still download it."""
+
+    __tablename__ = "document_revision"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_document_revision_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
+    #: 1 for the first file the document had, 2 for the next, ...
+    number: Mapped[int] = mapped_column(Integer)
+    mimetype: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: Who uploaded this file and when (the document's or the previous replacement's).
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[str] = mapped_column(String(80))
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return TYPES.get(self.mimetype, (self.mimetype, "bin"))[0]
+
+    @property
+    def extension(self) -> str:
+        return TYPES.get(self.mimetype, (self.mimetype, "bin"))[1]
 
 
 # --- for pages ----------------------------------------------------------------------------
@@ -238,7 +288,7 @@ def serve(slug: str):
     if document.mimetype == "text/csv":
         response.mimetype_params["charset"] = "utf-8"
     response.set_etag(document.sha256)
-    response.last_modified = document.published_at or document.created_at
+    response.last_modified = document.changed_at
     response.headers["Cache-Control"] = CACHE_CONTROL
     disposition = "inline" if document.mimetype == "application/pdf" else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
