@@ -30,7 +30,7 @@ from webapp.document_checks import (
     Refused,
     identify,
 )
-from webapp.downloads import DocumentFile, DocumentRevision
+from webapp.downloads import DocumentFile, DocumentRevision, utcnow
 from webapp.editor.models import AuditEntry, Editor
 from webapp.templating import filesize
 
@@ -118,8 +118,9 @@ def encrypted_zip() -> bytes:
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
-def add_document(app, document_id: int, tagged: bool = False) -> None:
-    """A draft stored directly (for tests of other pages that need one)."""
+def add_document(app, document_id: int, tagged: bool = False, revision: bool = False) -> None:
+    """A draft stored directly (for tests of other pages that need one); ``revision``: with
+    an earlier file (number 1), as after a replacement."""
     data = make_pdf(tagged)
     found = identify(data)
     with app.app_context():
@@ -138,6 +139,25 @@ def add_document(app, document_id: int, tagged: bool = False) -> None:
                 created_by="test",
             )
         )
+        if revision:
+            db.session.flush()
+            db.session.add(
+                DocumentRevision(
+                    document_id=document_id,
+                    number=1,
+                    mimetype=found.mimetype,
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    data=data,
+                    findings=found.findings,
+                    checked=found.checked,
+                    uploaded_by="test",
+                    uploaded_at=utcnow(),
+                    replaced_by="test",
+                )
+            )
+            document = db.session.get(DocumentFile, document_id)
+            document.replaced_at, document.replaced_by = utcnow(), "test"
         db.session.commit()
 
 
