@@ -162,7 +162,10 @@ def test_a_too_large_file_keeps_the_fields_and_a_file_is_replaced(
     wait_for(browser, EC.presence_of_element_located((By.ID, "file")))
     assert browser.find_element(By.ID, "reason").get_attribute("value") == REASON
     failures |= axe_failures(browser, "replace")
+    before = browser.find_element(By.ID, "file")
     browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type='submit']").click()
+    wait_for(browser, EC.staleness_of(before))
+    wait_for(browser, EC.presence_of_element_located((By.ID, "fehler")))
     wait_for(browser, lambda b: b.switch_to.active_element.get_attribute("id") == "fehler")
     assert browser.find_element(By.ID, "file").get_attribute("aria-invalid") == "true"
     failures |= axe_failures(browser, "replace with errors")
