@@ -127,6 +127,24 @@ def test_the_edit_form_says_labels_required_fields_and_the_errors(accounts):
     assert "Titel Eingabefeld" in said and "ungültiger Eintrag" in said, said
     assert "Fehler: Bitte geben Sie einen Titel ein." in said, said
 
+    # Typing: the live preview is swapped in below (htmx) without taking the focus or
+    # talking over the typing.
+    mark = reader.mark()
+    reader.type("Neuer Sozialbericht")
+    WebDriverWait(reader.driver, 10).until(
+        lambda d: "Neuer Sozialbericht" in (text_of(reader, "#vorschau") or "")
+    )
+    reader.settle(1.5, 10)
+    assert js(reader, "return document.activeElement.id") == "title"
+    assert not [line for line in reader.said_since(mark) if "Vorschau" in line]
+    # "Vorschau hier zeigen" (a valid form): the preview has the focus, read by its heading.
+    reader.driver.find_element(By.ID, "slug").send_keys("neuer-sozialbericht")
+    reader.driver.find_element(By.ID, "date").send_keys("30.11.2026")
+    focus(reader, "button[value=preview]", "Vorschau hier zeigen Druckknopf")
+    said = joined(reader.key("Return", quiet=1.5, expect="Vorschau \\(nicht gespeichert\\)"))
+    assert "Vorschau (nicht gespeichert)" in said, said
+    assert js(reader, "return document.activeElement.id") == "vorschau"
+
 
 def test_the_freigabe_view_reads_translations_and_the_decision(accounts, app):
     """The Freigabe view: the heading, the translation status per language, the preview
@@ -185,6 +203,17 @@ def test_the_freigabe_view_reads_translations_and_the_decision(accounts, app):
     assert js(reader, "return document.activeElement.id") == "fehler"
     said = reader.key("Tab")
     assert said[0] == "Bitte geben Sie einen Zeitpunkt in der Zukunft ein. Verknüpfung.", said
+
+    # Rejected without a comment: the error leads into the comment field.
+    focus(reader, "button[value=reject]", "Ablehnen Druckknopf")
+    said = reader.key("Return", quiet=1.5, expect="Panel")
+    assert said[0] == "Bitte korrigieren Sie Ihre Angaben Panel.", said
+    said = reader.key("Tab")
+    assert said[0] == "Bitte schreiben Sie, was zu ändern ist. Verknüpfung.", said
+    said = joined(reader.key("Return", expect="Fehler"))
+    assert js(reader, "return document.activeElement.id") == "comment"
+    assert "Kommentar für die Redaktion" in said and REQUIRED in said, said
+    assert "ungültiger Eintrag" in said and "Bitte schreiben Sie, was zu ändern ist." in said
 
     focus(reader, "button[value=publish]", "Jetzt veröffentlichen Druckknopf")
     said = joined(reader.key("Return", quiet=1.5, expect="Veröffentlicht"))
