@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, abort, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 from markupsafe import Markup
 from sqlalchemy import (
     JSON,
@@ -38,7 +38,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, deferred, mapped_column
+from werkzeug.http import is_resource_modified
 
+from .caching import CONTROL_KEY, PAGE_CACHE_CONTROL
 from .content import Document, render_tokens
 from .db import db
 from .document_checks import TYPES
@@ -47,9 +49,6 @@ log = logging.getLogger(__name__)
 
 DRAFT = "draft"
 PUBLISHED = "published"
-#: How long browsers and proxies may keep a published document before asking again
-#: (then ``If-None-Match`` gives a cheap 304): an unpublished one is gone within this time.
-CACHE_CONTROL = "public, max-age=300"
 #: The section of the accessibility statement the list of documents follows.
 STATEMENT_SECTION = "nicht-barrierefreie-inhalte"
 
@@ -271,28 +270,43 @@ def render_statement(doc: Document, listing: Markup) -> Markup:
 bp = Blueprint("downloads", __name__)
 
 
+def cache_control() -> str:
+    """What a published document says to caches: the same as a page (``max-age=0``, a shared
+    cache may keep it for ``PROXY_CACHE_SECONDS``): browsers ask again each time and get a
+    304 by its ``ETag`` (the bytes are not sent again), so a replaced or withdrawn file is
+    gone from every cache within a second or two."""
+    return current_app.extensions.get(CONTROL_KEY) or PAGE_CACHE_CONTROL.format(seconds=1)
+
+
 @bp.route("/dokumente/<slug>")
 def serve(slug: str):
     try:
         document = db.session.scalar(
             select(DocumentFile).where(DocumentFile.slug == slug, DocumentFile.status == PUBLISHED)
         )
-        data = document.data if document is not None else None
+        fresh = document is not None and not is_resource_modified(
+            request.environ, etag=document.sha256, last_modified=document.changed_at
+        )
+        # The bytes are read only when they are sent (not for a 304).
+        data = document.data if document is not None and not fresh else None
     except SQLAlchemyError:
         log.exception("document %s unavailable", slug)
         db.session.rollback()
         abort(503)
     if document is None:
         abort(404)
-    response = Response(data, mimetype=document.mimetype)
+    response = Response(data if not fresh else b"", status=304 if fresh else 200)
+    response.mimetype = document.mimetype
     if document.mimetype == "text/csv":
         response.mimetype_params["charset"] = "utf-8"
     response.set_etag(document.sha256)
     response.last_modified = document.changed_at
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = cache_control()
     disposition = "inline" if document.mimetype == "application/pdf" else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if fresh:
+        return response
     return response.make_conditional(request)
 
 
