@@ -614,14 +614,24 @@ def test_replacing_is_checked_like_an_upload_and_keeps_the_four_eyes(documents_a
     with documents_app.app_context():
         numbers = list(db.session.scalars(select(DocumentRevision.number)))
     assert sorted(numbers) == [1, 2]
-    # Without the CSRF token nothing happens; an unknown document is a 404.
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(other), "x.pdf")})
+    # Without a valid CSRF token nothing happens, and the form comes back filled in (400);
+    # an unknown document is a 404.
+    boundary, body = encode_multipart(
+        {"reason": "Dritter Grund", "file": FileStorage(io.BytesIO(other), "x.pdf")}
+    )
     response = reviewer.post(
         f"/redaktion/dokumente/{document.id}/ersetzen",
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert response.status_code == 400
+    assert "Nicht gespeichert" in response.text and ">Dritter Grund</textarea>" in response.text
+    expired = upload(
+        logged_in(documents_app, "redakteurin"), make_pdf(True), csrf_token="abgelaufen"
+    )
+    assert expired.status_code == 400
+    assert 'value="Sozialbericht NRW 2025"' in expired.text and "Nicht gespeichert" in expired.text
+    assert len(stored(documents_app)) == 1
     assert reviewer.get("/redaktion/dokumente/99999/ersetzen").status_code == 404
 
 

@@ -297,7 +297,7 @@ def document_upload():
     if request.method == "POST":
         valid = form.validate_on_submit()
         if form.csrf_token.errors:
-            abort(400)
+            return _expired("editor/document_upload.html", form=form, too_large=False, limit=limit)
         data, file_too_large = _read_file(form)
         valid = valid and data is not None
         slug = form.slug.data or ""
@@ -336,6 +336,19 @@ def document_upload():
     )
 
 
+def _expired(template: str, **context):
+    """The form's token is missing or too old (a long pause, a new login): nothing is
+    stored, the form comes back with what was typed (the file is chosen again) - a 400."""
+    flash(
+        gettext(
+            "Nicht gespeichert: Die Sitzung ist abgelaufen oder das Formular ist zu alt. "
+            "Ihr Text steht noch in den Feldern. Bitte speichern Sie erneut."
+        ),
+        "error",
+    )
+    return render_page(template, 400, **context)
+
+
 def _may_replace(document: DocumentFile) -> bool:
     """A draft's file: Redaktion and Freigabe; a published one goes live at once, so only
     Freigabe (the four-eyes principle, as for publishing)."""
@@ -371,7 +384,13 @@ def document_replace(document_id: int):
         form = ReplaceForm()
         valid = form.validate_on_submit()
         if form.csrf_token.errors:
-            abort(400)
+            return _expired(
+                "editor/document_replace.html",
+                form=form,
+                document=document,
+                too_large=False,
+                limit=limit,
+            )
         data, file_too_large = _read_file(form)
         found = _identify(form, data) if data is not None else None
         reason = (form.reason.data or "").strip()
