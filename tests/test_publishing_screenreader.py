@@ -221,14 +221,36 @@ def test_the_freigabe_view_reads_translations_and_the_decision(accounts, app):
     assert text_of(reader, ".editor-entry__facts dd:nth-of-type(2)") == "veröffentlicht"
 
 
-def test_the_versions_page_names_each_restore_button(accounts, app):
+def test_the_versions_page_reads_the_change_and_names_each_restore_button(accounts, app):
+    """The versions page: the diff is a table whose rows say "entfernt"/"neu" (and Orca
+    adds the deletion and insertion of <del>/<ins>), unchanged rows say so; each restore
+    button is named with its version."""
     reader = accounts
     doc_id = submitted_news(app, "Sozialbericht erschienen")
+    with app.app_context():
+        doc = db.session.get(ContentDocument, doc_id)
+        data = dict(workflow.revision_of(doc.latest_revision_id).data)
+        data["title"] = "Sozialbericht 2025 erschienen"
+        workflow.save(doc.id, doc.version, data, "orca-redaktion")
     log_in(reader, "orca-redaktion")
     reader.open(
         reader.base + f"/redaktion/inhalte/{doc_id}/versionen", expect="Orientierungspunkte"
     )
     said = reader.key("h", expect="Überschrift")
     assert said[-1].startswith("Versionen: /aktuelles/orca-meldung Überschrift Ebene 1"), said
+    said = joined(reader.key("b"))  # the newest version first
+    assert "Wiederherstellen Druckknopf" in said and "Version 2" in said, said
     said = joined(reader.key("b"))
     assert "Wiederherstellen Druckknopf" in said and "Version 1" in said, said
+    said = reader.key("h")
+    assert said[-1] == "Version 2: was sich geändert hat Überschrift Ebene 2.", said
+    said = joined(reader.key("Down"))
+    assert re.search(r"Tabelle mit \d+ Zeilen 2 Spalten", said), said
+    said = reader.key("Down")
+    assert said[0] == "entfernt." and "Titel: Sozialbericht erschienen." in said, said
+    assert "Beginn Löschung." in said, said
+    said = reader.key("Down")
+    assert said[0] == "neu." and "Titel: Sozialbericht 2025 erschienen." in said, said
+    assert "Beginn Einfügen." in said, said
+    said = reader.key("Down")
+    assert said[0] == "unverändert.", said  # not a bare dash
