@@ -1,4 +1,16 @@
-"""What Orca SAYS on the publishing pages of the editors' area (tests/screenreader.py)."""
+"""What Orca SAYS on the publishing pages of the editors' area (tests/screenreader.py): the
+edit form (labels, hints, required fields, the error summary and each error, the live preview
+that leaves the focus in the field), the Freigabe view (its heading, the translation status
+per language, the preview's headings below "Vorschau", the decision buttons, errors of
+scheduling and rejecting, the announcement of publishing) and the versions page (the diff
+read row by row, the restore buttons' names). Marker ``screenreader``
+(``make test-screenreader``).
+
+Found with these and fixed: required fields were not said to be required (aria-required now
+comes from the validators in the shared form macros); a half-typed date on the Freigabe view
+got Chromium's validation bubble instead of the portal's error summary (novalidate); the
+preview's own h2 stood beside "Entscheiden" in the heading list; language names lacked their
+``lang``; an unchanged diff row was a bare dash."""
 
 from __future__ import annotations
 
