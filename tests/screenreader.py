@@ -186,7 +186,14 @@ class ScreenReader:
             options.add_argument(flag)
         options.add_experimental_option("excludeSwitches", ["enable-automation"])
         options.add_experimental_option(
-            "prefs", {"intl.accept_languages": "de-DE,de", "translate": {"enabled": False}}
+            "prefs",
+            {
+                "intl.accept_languages": "de-DE,de",
+                "translate": {"enabled": False},
+                # no "Save password?" bubble after an editor's login (Orca reads it out)
+                "credentials_enable_service": False,
+                "profile.password_manager_enabled": False,
+            },
         )
         service = Service(CHROMEDRIVER, env=self.env, log_output=str(self.dir / "driver.log"))
         self.driver = webdriver.Chrome(service=service, options=options)

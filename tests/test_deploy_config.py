@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.editor.documents import DEFAULT_MAX as DOCUMENT_DEFAULT_MAX
+from webapp.editor.documents import request_max
 
 from .conftest import make_app
 
@@ -54,11 +54,16 @@ def test_nginx_takes_exactly_the_bodies_the_portal_takes(config):
     for path in ("/redaktion/en/hochladen", "/redaktion/leichte-sprache/hochladen"):
         assert re.search(pattern, path), path
     assert not re.search(pattern, "/kontakt")
-    # a document upload: the file's limit plus room for the form around it
+    # a document upload or replacement: the largest body the portal reads (a too large file
+    # is read and thrown away so the form's other fields are kept), a little room above it
     [(location, document)] = [(loc, n) for loc, n in locations.items() if "dokumente" in loc]
-    limit = config.get("DOCUMENT_UPLOAD_MAX", DOCUMENT_DEFAULT_MAX)
-    assert limit < document <= limit + 2**20
-    assert re.search(re.fullmatch(r"~ (\S+)", location)[1], "/redaktion/dokumente/neu")
+    with make_app().test_request_context():
+        limit = request_max()
+    assert limit <= document <= limit + 2**20
+    pattern = re.fullmatch(r"~ (\S+)", location)[1]
+    for path in ("/redaktion/dokumente/neu", "/en/redaktion/dokumente/12/ersetzen"):
+        assert re.search(pattern, path), path
+    assert not re.search(pattern, "/redaktion/dokumente/12/veroeffentlichen")
 
 
 def ssl_setting(name: str) -> str:

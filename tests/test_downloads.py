@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import time
 import zipfile
 
@@ -29,8 +30,9 @@ from webapp.document_checks import (
     Refused,
     identify,
 )
-from webapp.downloads import DocumentFile
+from webapp.downloads import DocumentFile, DocumentRevision, utcnow
 from webapp.editor.models import AuditEntry, Editor
+from webapp.templating import filesize
 
 from .fixtures_db import dispose_app
 from .fixtures_editor import (
@@ -116,8 +118,9 @@ def encrypted_zip() -> bytes:
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
-def add_document(app, document_id: int, tagged: bool = False) -> None:
-    """A draft stored directly (for tests of other pages that need one)."""
+def add_document(app, document_id: int, tagged: bool = False, revision: bool = False) -> None:
+    """A draft stored directly (for tests of other pages that need one); ``revision``: with
+    an earlier file (number 1), as after a replacement."""
     data = make_pdf(tagged)
     found = identify(data)
     with app.app_context():
@@ -136,6 +139,25 @@ def add_document(app, document_id: int, tagged: bool = False) -> None:
                 created_by="test",
             )
         )
+        if revision:
+            db.session.flush()
+            db.session.add(
+                DocumentRevision(
+                    document_id=document_id,
+                    number=1,
+                    mimetype=found.mimetype,
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    data=data,
+                    findings=found.findings,
+                    checked=found.checked,
+                    uploaded_by="test",
+                    uploaded_at=utcnow(),
+                    replaced_by="test",
+                )
+            )
+            document = db.session.get(DocumentFile, document_id)
+            document.replaced_at, document.replaced_by = utcnow(), "test"
         db.session.commit()
 
 
@@ -225,6 +247,7 @@ def test_pdf_findings_name_what_is_missing():
 def documents_app(editor_app):
     """The editors' app without documents, with a Freigabe account ``freigabe``."""
     with editor_app.app_context():
+        db.session.execute(delete(DocumentRevision))
         db.session.execute(delete(DocumentFile))
         db.session.add(
             Editor(name="freigabe", password_hash=password_hash(PASSWORD), role="freigabe")
@@ -232,6 +255,7 @@ def documents_app(editor_app):
         db.session.commit()
     yield editor_app
     with editor_app.app_context():
+        db.session.execute(delete(DocumentRevision))
         db.session.execute(delete(DocumentFile))
         db.session.commit()
 
@@ -290,13 +314,32 @@ def test_malicious_uploads_are_refused_with_a_message_and_nothing_stored(documen
     assert stored(documents_app) == []
 
 
-def test_a_50_mb_upload_is_a_413_with_a_clear_message_and_nothing_stored(documents_app):
+def test_a_50_mb_upload_is_a_413_that_keeps_every_other_field(documents_app):
+    """The file is read and thrown away beyond the limit, so the fields the editor typed
+    around it come back filled in, and the error is the file field's."""
     client = logged_in(documents_app, "redakteurin")
     big = b"%PDF-1.7\n" + bytes(50 * 1024 * 1024)
-    response = upload(client, big)
+    reason = "Eine barrierefreie Fassung ist bestellt."
+    response = upload(
+        client,
+        big,
+        title="Sozialbericht NRW 2025 – Langfassung",
+        language="en",
+        slug="langfassung-2025",
+        reason=reason,
+    )
     assert response.status_code == 413
-    assert "Die Datei ist zu groß" in response.text
-    assert "höchstens 20" in response.text
+    page = response.text
+    assert "Die Datei ist zu groß (50" in page and "höchstens 20" in page
+    summary = page[page.index('id="fehler"') : page.index("</ul>", page.index('id="fehler"'))]
+    assert '<a href="#file">Die Datei ist zu groß' in summary
+    file_input = re.search(r'<input[^>]*id="file"[^>]*>', page)[0]
+    assert 'aria-invalid="true"' in file_input and "file-fehler" in file_input
+    assert 'value="Sozialbericht NRW 2025 – Langfassung"' in page
+    assert '<option value="en" selected>' in page
+    assert 'value="langfassung-2025"' in page
+    assert f">{reason}</textarea>" in page
+    assert "<title>Fehler:" in page
     assert stored(documents_app) == []
     # The rest of the editors' area and the public forms keep their small limit.
     assert documents_app.config["MAX_CONTENT_LENGTH"] == 128 * 1024
@@ -306,6 +349,18 @@ def test_a_50_mb_upload_is_a_413_with_a_clear_message_and_nothing_stored(documen
         data={"csrf_token": csrf_token(page.text), "x": "a" * (200 * 1024)},
     )
     assert response.status_code == 413
+
+
+def test_a_body_beyond_the_hard_limit_is_refused_unread_with_a_message(documents_app):
+    documents_app.config["DOCUMENT_REQUEST_MAX"] = 30 * 1024 * 1024
+    try:
+        client = logged_in(documents_app, "redakteurin")
+        response = upload(client, b"%PDF-1.7\n" + bytes(31 * 1024 * 1024))
+    finally:
+        del documents_app.config["DOCUMENT_REQUEST_MAX"]
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß" in response.text and "höchstens 20" in response.text
+    assert stored(documents_app) == []
 
 
 def test_title_and_language_are_required_type_and_size_come_from_the_file(documents_app):
@@ -446,6 +501,140 @@ def test_a_draft_can_be_deleted_a_published_document_only_after_withdrawing(docu
     assert stored(documents_app) == []
 
 
+def replace(client, document_id: int, data: bytes, reason: str = "", filename="neu.pdf"):
+    page = client.get(f"/redaktion/dokumente/{document_id}/ersetzen")
+    assert page.status_code == 200, page.status_code
+    form = {
+        "csrf_token": csrf_token(page.text),
+        "reason": reason,
+        "file": FileStorage(io.BytesIO(data), filename, content_type="application/pdf"),
+    }
+    boundary, body = encode_multipart(form)
+    return client.post(
+        f"/redaktion/dokumente/{document_id}/ersetzen",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def test_a_corrected_file_replaces_a_published_one_at_the_same_address(documents_app):
+    """An untagged PDF, published with a reason, is replaced by a corrected (tagged) one:
+    same address, new bytes and ETag, the statement no longer lists it, the old file is a
+    revision named in the audit log and still downloadable by editors."""
+    editor = logged_in(documents_app, "redakteurin")
+    old = make_pdf(False)
+    assert upload(editor, old, title="Sozialbericht 2025", slug="bericht").status_code == 303
+    (document,) = stored(documents_app)
+    reviewer = logged_in(documents_app, "freigabe")
+    reason = "Die barrierefreie Fassung folgt im Mai."
+    assert publish(reviewer, document.id, reason=reason).status_code == 303
+    visitor = documents_app.test_client()
+    first = visitor.get("/dokumente/bericht")
+    assert first.data == old
+    assert reason in visitor.get("/barrierefreiheit").text  # cached from here on
+
+    new = make_pdf(True, title="Sozialbericht 2025 (korrigiert)")
+    time.sleep(1.1)  # HTTP dates count seconds: the replacement is a later one
+    response = replace(reviewer, document.id, new)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/redaktion/dokumente/{document.id}")
+    served = visitor.get("/dokumente/bericht")
+    assert served.status_code == 200 and served.data == new
+    assert served.headers["ETag"] == f'"{hashlib.sha256(new).hexdigest()}"'
+    assert served.headers["ETag"] != first.headers["ETag"]
+    # A cache holding the old file must not be told it is still fresh.
+    again = visitor.get("/dokumente/bericht", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and again.data == new
+    since = visitor.get(
+        "/dokumente/bericht", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert since.status_code == 200
+    assert reason not in visitor.get("/barrierefreiheit").text  # the cached page was dropped
+    (document,) = stored(documents_app)
+    assert (document.findings, document.reason, document.status) == ([], None, "published")
+    with documents_app.app_context():
+        (revision,) = db.session.scalars(select(DocumentRevision))
+        assert (revision.number, revision.data, revision.reason) == (1, old, reason)
+        assert revision.uploaded_by == "redakteurin" and revision.replaced_by == "freigabe"
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.editor, entry.key) == (
+        "file-replace",
+        "freigabe",
+        f"document:{document.id}",
+    )
+    assert entry.old["sha256"] == hashlib.sha256(old).hexdigest()
+    assert entry.old["revision"] == 1 and entry.old["reason"] == reason
+    assert entry.new["sha256"] == document.sha256 and entry.new["findings"] == []
+    page = reviewer.get(f"/redaktion/dokumente/{document.id}").text
+    assert "Frühere Dateien" in page and "Grundlagen erfüllt" in page
+    earlier = reviewer.get(f"/redaktion/dokumente/{document.id}/fassungen/1")
+    assert earlier.status_code == 200 and earlier.data == old
+    assert "bericht-fassung-1.pdf" in earlier.headers["Content-Disposition"]
+    assert visitor.get(f"/redaktion/dokumente/{document.id}/fassungen/1").status_code == 303
+    assert "Datei eines Dokuments ersetzt" in reviewer.get("/redaktion/protokoll").text
+
+
+def test_replacing_is_checked_like_an_upload_and_keeps_the_four_eyes(documents_app):
+    editor = logged_in(documents_app, "redakteurin")
+    assert upload(editor, make_pdf(True), slug="bericht").status_code == 303
+    (document,) = stored(documents_app)
+    original = document.sha256
+    # A draft: Redaktion replaces it; HTML named .pdf and a too large file are refused.
+    refused = replace(editor, document.id, HTML_AS_PDF, reason="Grund bleibt stehen")
+    assert refused.status_code == 422
+    assert "Dieser Dateityp ist nicht erlaubt" in refused.text
+    assert 'aria-invalid="true"' in refused.text
+    too_large = replace(
+        editor, document.id, b"%PDF-1.7\n" + bytes(21 * 1024 * 1024), reason="Grund bleibt"
+    )
+    assert too_large.status_code == 413
+    assert '<a href="#file">Die Datei ist zu groß (21' in too_large.text
+    assert ">Grund bleibt</textarea>" in too_large.text
+    assert stored(documents_app)[0].sha256 == original
+    untagged = make_pdf(False)
+    assert replace(editor, document.id, untagged).status_code == 303
+    (document,) = stored(documents_app)
+    assert document.sha256 == hashlib.sha256(untagged).hexdigest()
+    assert document.findings and document.status == "draft"
+    # Published: only Freigabe replaces (the new file goes live at once) ...
+    reviewer = logged_in(documents_app, "freigabe")
+    assert publish(reviewer, document.id, reason="Erster Grund").status_code == 303
+    assert editor.get(f"/redaktion/dokumente/{document.id}/ersetzen").status_code == 403
+    assert "Datei ersetzen" not in editor.get(f"/redaktion/dokumente/{document.id}").text
+    assert "Datei ersetzen" in reviewer.get(f"/redaktion/dokumente/{document.id}").text
+    # ... and a new file lacking the basics needs a reason, which the statement then lists.
+    other = make_pdf(False, title="Zweite Fassung")
+    missing = replace(reviewer, document.id, other, reason="  ")
+    assert missing.status_code == 422
+    assert 'id="reason-fehler"' in missing.text and "Bitte begründen Sie das" in missing.text
+    assert stored(documents_app)[0].sha256 == hashlib.sha256(untagged).hexdigest()
+    assert replace(reviewer, document.id, other, reason="Zweiter Grund").status_code == 303
+    statement = documents_app.test_client().get("/barrierefreiheit").text
+    assert "Zweiter Grund" in statement and "Erster Grund" not in statement
+    with documents_app.app_context():
+        numbers = list(db.session.scalars(select(DocumentRevision.number)))
+    assert sorted(numbers) == [1, 2]
+    # Without a valid CSRF token nothing happens, and the form comes back filled in (400);
+    # an unknown document is a 404.
+    boundary, body = encode_multipart(
+        {"reason": "Dritter Grund", "file": FileStorage(io.BytesIO(other), "x.pdf")}
+    )
+    response = reviewer.post(
+        f"/redaktion/dokumente/{document.id}/ersetzen",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert "Nicht gespeichert" in response.text and ">Dritter Grund</textarea>" in response.text
+    expired = upload(
+        logged_in(documents_app, "redakteurin"), make_pdf(True), csrf_token="abgelaufen"
+    )
+    assert expired.status_code == 400
+    assert 'value="Sozialbericht NRW 2025"' in expired.text and "Nicht gespeichert" in expired.text
+    assert len(stored(documents_app)) == 1
+    assert reviewer.get("/redaktion/dokumente/99999/ersetzen").status_code == 404
+
+
 def test_anonymous_visitors_reach_no_editor_document_page(documents_app):
     client = documents_app.test_client()
     for path in ("/redaktion/dokumente/", "/redaktion/dokumente/neu", "/redaktion/dokumente/1"):
@@ -482,7 +671,8 @@ def test_a_published_document_is_served_by_every_instance_with_its_headers(
         assert response.data == data
         assert response.mimetype == "application/pdf"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Cache-Control"] == "public, max-age=300"
+        # like a page: browsers ask again each time (a 304 by ETag), nginx keeps it 1 s
+        assert response.headers["Cache-Control"] == "public, max-age=0, s-maxage=1"
         assert response.headers["Content-Disposition"] == (
             'inline; filename="sozialbericht-nrw.pdf"'
         )
@@ -490,11 +680,26 @@ def test_a_published_document_is_served_by_every_instance_with_its_headers(
         again = visitor.get(
             "/dokumente/sozialbericht-nrw", headers={"If-None-Match": response.headers["ETag"]}
         )
-        assert again.status_code == 304
+        assert again.status_code == 304 and again.data == b""
+        assert again.headers["ETag"] == response.headers["ETag"]
         # The other instance's cached page lists it within seconds.
         start = time.monotonic()
         while 'href="/dokumente/sozialbericht-nrw"' not in visitor.get("/sozialberichte/").text:
             assert time.monotonic() - start < 5, "the other instance does not list it"
+            time.sleep(0.1)
+        # A corrected file (Freigabe replaces it on the first instance): the second serves
+        # it at once with a new ETag, and its cached page shows the new size within seconds.
+        corrected = make_pdf(True, title="Sozialbericht NRW (korrigiert)", padding=300_000)
+        assert replace(logged_in(first, "freigabe"), document.id, corrected).status_code == 303
+        response = visitor.get(
+            "/dokumente/sozialbericht-nrw", headers={"If-None-Match": response.headers["ETag"]}
+        )
+        assert response.status_code == 200 and response.data == corrected
+        assert response.headers["ETag"] == f'"{hashlib.sha256(corrected).hexdigest()}"'
+        size = f"(PDF, {filesize(len(corrected))})"
+        start = time.monotonic()
+        while size not in visitor.get("/sozialberichte/").text:
+            assert time.monotonic() - start < 5, "the other instance shows the old size"
             time.sleep(0.1)
     finally:
         dispose_app(first)

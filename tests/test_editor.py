@@ -195,7 +195,7 @@ def test_every_editor_page_is_valid_html_for_a_logged_in_editor(editor_client, e
 
     from .test_downloads import add_document
 
-    add_document(editor_app, document_id=SAMPLE_VALUES["document_id"])
+    add_document(editor_app, document_id=SAMPLE_VALUES["document_id"], revision=True)
     with editor_app.test_request_context():  # a German document, for its pages
         doc = workflow.create("news", "html-test", {"title": "HTML-Test"}, "redakteurin", set())
         doc_id = doc.id

@@ -17,7 +17,7 @@ from .conftest import make_app
 from .fixtures_editor import log_in
 from .forms_support import FORM_PATHS, submit
 from .helpers import crawl, html_pages, internal_links
-from .test_downloads import add_document, upload
+from .test_downloads import add_document, replace, upload
 
 pytestmark = pytest.mark.xdist_group("vnu")
 
@@ -82,10 +82,20 @@ def all_pages(app, editor_app) -> dict[str, bytes]:
     pages["editors login"] = editors.get("/redaktion/anmelden").data
     assert log_in(editors).status_code == 303
     # Documents: one with accessibility findings, an upload refused, a file too large.
-    add_document(editor_app, document_id=1)
+    add_document(editor_app, document_id=1, revision=True)
     pages["editors document"] = editors.get("/redaktion/dokumente/1").data
     pages["editors document refused"] = upload(editors, b"<html>", title="").data
     pages["editors document too large"] = upload(editors, bytes(21 * 1024 * 1024)).data
+    pages["editors document replace"] = editors.get("/redaktion/dokumente/1/ersetzen").data
+    big = bytes(21 * 1024 * 1024)
+    pages["editors document replace too large"] = replace(editors, 1, big, reason="x").data
+    # A German news item with a heading: its Freigabe view (translations, preview).
+    from webapp.publishing import workflow
+
+    with editor_app.test_request_context():
+        data = {"title": "HTML-Prüfung", "body": "## Zwischentitel\n\nText.", "date": "2026-11-30"}
+        doc_id = workflow.create("news", "html-pruefung", data, "redakteurin", set()).id
+    pages["editors freigabe"] = editors.get(f"/redaktion/inhalte/{doc_id}/freigabe").data
     for path, html in editor_pages(editors).items():
         pages["editors " + path] = html
     return pages

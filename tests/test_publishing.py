@@ -460,7 +460,8 @@ def test_new_document_shows_german_with_notice_and_freigabe_shows_completeness(c
     listing = client.get("/redaktion/inhalte/?art=meldung").text
     row = listing[listing.index("/aktuelles/neuer-sozialbericht") :]
     # title, summary, paragraph, box text untranslated; "Gut zu wissen" is in the catalog
-    assert "Leichte Sprache: 4 von 5 Textteilen nicht übersetzt" in row[:600]
+    # each language's name in its own language, marked with it
+    assert '<span lang="de">Leichte Sprache</span>: 4 von 5 Textteilen nicht übersetzt' in row[:700]
     english = app.test_client().get("/en/aktuelles/neuer-sozialbericht")
     assert english.status_code == 200
     assert '<span lang="de">Der <strong>Sozialbericht</strong>' in english.text

@@ -22,21 +22,25 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, abort, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 from markupsafe import Markup
 from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    ForeignKey,
     Integer,
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, deferred, mapped_column
+from werkzeug.http import is_resource_modified
 
+from .caching import CONTROL_KEY, PAGE_CACHE_CONTROL
 from .content import Document, render_tokens
 from .db import db
 from .document_checks import TYPES
@@ -45,9 +49,6 @@ log = logging.getLogger(__name__)
 
 DRAFT = "draft"
 PUBLISHED = "published"
-#: How long browsers and proxies may keep a published document before asking again
-#: (then ``If-None-Match`` gives a cheap 304): an unpublished one is gone within this time.
-CACHE_CONTROL = "public, max-age=300"
 #: The section of the accessibility statement the list of documents follows.
 STATEMENT_SECTION = "nicht-barrierefreie-inhalte"
 
@@ -82,6 +83,17 @@ class DocumentFile(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the file was last replaced by a new one (same address; the old one is a
+    #: :class:`DocumentRevision`).
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+    @property
+    def changed_at(self) -> dt.datetime:
+        """When what visitors get last changed: published or the file replaced."""
+        times = (self.created_at, self.published_at, self.replaced_at)
+        # SQLite gives naive datetimes back (they were stored as UTC)
+        return max(t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times if t)
 
     @property
     def label(self) -> str:
@@ -103,6 +115,43 @@ class DocumentFile(db.Model):
     @property
     def accessible(self) -> bool:
         return not self.findings
+
+
+class DocumentRevision(db.Model):
+    """A file that a document had before it was replaced, kept with what was read from it
+    (the audit log names it by ``number``); editors can still download it."""
+
+    __tablename__ = "document_revision"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_document_revision_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
+    #: 1 for the first file the document had, 2 for the next, ...
+    number: Mapped[int] = mapped_column(Integer)
+    mimetype: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: Who uploaded this file and when (the document's or the previous replacement's).
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[str] = mapped_column(String(80))
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return TYPES.get(self.mimetype, (self.mimetype, "bin"))[0]
+
+    @property
+    def extension(self) -> str:
+        return TYPES.get(self.mimetype, (self.mimetype, "bin"))[1]
 
 
 # --- for pages ----------------------------------------------------------------------------
@@ -221,28 +270,43 @@ def render_statement(doc: Document, listing: Markup) -> Markup:
 bp = Blueprint("downloads", __name__)
 
 
+def cache_control() -> str:
+    """What a published document says to caches: the same as a page (``max-age=0``, a shared
+    cache may keep it for ``PROXY_CACHE_SECONDS``): browsers ask again each time and get a
+    304 by its ``ETag`` (the bytes are not sent again), so a replaced or withdrawn file is
+    gone from every cache within a second or two."""
+    return current_app.extensions.get(CONTROL_KEY) or PAGE_CACHE_CONTROL.format(seconds=1)
+
+
 @bp.route("/dokumente/<slug>")
 def serve(slug: str):
     try:
         document = db.session.scalar(
             select(DocumentFile).where(DocumentFile.slug == slug, DocumentFile.status == PUBLISHED)
         )
-        data = document.data if document is not None else None
+        fresh = document is not None and not is_resource_modified(
+            request.environ, etag=document.sha256, last_modified=document.changed_at
+        )
+        # The bytes are read only when they are sent (not for a 304).
+        data = document.data if document is not None and not fresh else None
     except SQLAlchemyError:
         log.exception("document %s unavailable", slug)
         db.session.rollback()
         abort(503)
     if document is None:
         abort(404)
-    response = Response(data, mimetype=document.mimetype)
+    response = Response(data if not fresh else b"", status=304 if fresh else 200)
+    response.mimetype = document.mimetype
     if document.mimetype == "text/csv":
         response.mimetype_params["charset"] = "utf-8"
     response.set_etag(document.sha256)
-    response.last_modified = document.published_at or document.created_at
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.last_modified = document.changed_at
+    response.headers["Cache-Control"] = cache_control()
     disposition = "inline" if document.mimetype == "application/pdf" else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if fresh:
+        return response
     return response.make_conditional(request)
 
 

@@ -65,6 +65,9 @@ class DocumentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.new = new
+        # Required only for some kinds (checked below): screen readers say so (aria-required).
+        self.slug.flags.required = new
+        self.date.flags.required = kind in ("news", "event")
 
     def validate_slug(self, field):
         if self.new and not SLUG.match(field.data or ""):

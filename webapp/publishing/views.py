@@ -153,9 +153,23 @@ def _taken() -> set[str]:
     return paths
 
 
+#: A preview sits under the page's heading "Vorschau" (h2) with the document's title as h3:
+#: the text's own headings (## → h2) move two levels down, so heading navigation keeps the
+#: page's outline (a screen reader heard the preview's h2 beside "Entscheiden").
+PREVIEW_HEADING_SHIFT = 2
+
+
+def _demoted(token):
+    if token.type in ("heading_open", "heading_close"):
+        level = min(6, int(token.tag[1]) + PREVIEW_HEADING_SHIFT)
+        return token.copy(tag=f"h{level}")
+    return token
+
+
 def _preview_html(kind: str, path: str, data: dict) -> Markup:
     doc = to_document(kind, path, data, "vorschau", None)
-    return render_tokens(doc.tokens, lambda text: (text, True), prefix=request.script_root)
+    tokens = [_demoted(token) for token in doc.tokens]
+    return render_tokens(tokens, lambda text: (text, True), prefix=request.script_root)
 
 
 def _layout_preview(kind: str, path: str, data: dict, base=None):
