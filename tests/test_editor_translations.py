@@ -16,6 +16,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from webapp.db import db
 from webapp.editor import changes, exchange, runtime
@@ -773,3 +775,36 @@ def test_a_languages_zip_round_trips_through_upload(editor_client, editor_app):
     broken = upload(editor_client, "en", b"PK\x03\x04 not really a zip")
     assert broken.status_code == 422
     assert "ZIP" in soup(broken.text).select_one(".error-summary").get_text()
+
+
+def test_a_too_large_po_upload_is_a_413_on_the_upload_page_tied_to_the_file_field(
+    editor_client, editor_app
+):
+    """A file above EDITOR_UPLOAD_MAX is read and thrown away: the editor gets the upload
+    page back (not a bare error page) with the size in the error summary, linked to the
+    file field, and nothing changed."""
+    limit = int(editor_app.config.get("EDITOR_UPLOAD_MAX", 4 * 1024**2))
+    page = editor_client.get("/redaktion/en/hochladen")
+    # Encoded in memory: the test client's own encoding spools a large body to a temporary
+    # file that it leaves open (tests/test_downloads.py does the same).
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf_token(page.text),
+            "file": FileStorage(BytesIO(b"#" * (limit + 100_000)), "messages.po"),
+        }
+    )
+    response = editor_client.post(
+        "/redaktion/en/hochladen",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 413
+    page = soup(response.text)
+    summary = page.select_one(".error-summary")
+    assert summary is not None, response.text[:500]
+    link = summary.select_one('a[href="#file"]')
+    assert link is not None and "zu groß" in link.get_text()
+    assert page.select_one("#file")["aria-invalid"] == "true"
+    assert page.select_one("h1").get_text(strip=True).startswith("PO-Datei hochladen")
+    with editor_app.app_context():
+        assert list(db.session.scalars(select(AuditEntry))) == []

@@ -33,4 +33,6 @@ class EntryForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("PO-Datei"), validators=[FileRequired()])
+    file = FileField(
+        _l("PO-Datei"), validators=[FileRequired(_l("Bitte wählen Sie eine PO-Datei aus."))]
+    )

@@ -32,7 +32,9 @@ from ..content import MD, render_tokens
 from ..db import db
 from ..fragments import render_page
 from ..i18n import BY_CODE, current_language
+from ..templating import filesize
 from ..texts import store
+from ..uploads import accept_file_upload, received_size
 from . import auth
 from .catalog import (
     BY_SLUG,
@@ -676,12 +678,30 @@ def download_all(slug: str):
 def upload_po(slug: str):
     code = _language(slug)
     # A whole catalog is larger than the portal's limit for form posts (MAX_CONTENT_LENGTH).
-    request.max_content_length = int(current_app.config.get("EDITOR_UPLOAD_MAX", 4 * 1024**2))
+    # A file above EDITOR_UPLOAD_MAX is read and thrown away (webapp/uploads.py), so the
+    # editor gets this page back with the error at the file field; a body beyond the hard
+    # limit (EDITOR_REQUEST_MAX) is refused unread, as every too large request.
+    limit = int(current_app.config.get("EDITOR_UPLOAD_MAX", 4 * 1024**2))
+    accept_file_upload(limit, int(current_app.config.get("EDITOR_REQUEST_MAX", 64 * 1024**2)))
     g.breadcrumb.append({"path": f"/redaktion/{slug}/hochladen", "label": _l("PO-Datei hochladen")})
     form = UploadForm()
     report: UploadReport | None = None
     status = 200
-    if request.method == "POST":
+    size = received_size(request.files.get("file")) if request.method == "POST" else 0
+    if size > limit:
+        form.validate_on_submit()  # the token is checked as for every post
+        if form.csrf_token.errors:
+            abort(400)
+        form.file.errors = [
+            gettext(
+                "Die Datei ist zu groß (%(size)s). Erlaubt sind höchstens %(limit)s. "
+                "Es wurde nichts geändert.",
+                size=filesize(size),
+                limit=filesize(limit),
+            )
+        ]
+        status = 413
+    elif request.method == "POST":
         if form.csrf_token.errors or not form.validate_on_submit():
             if form.csrf_token.errors:
                 abort(400)
