@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, make_response, render_template, request
 from htmx_flask import Htmx
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
+from werkzeug.wsgi import get_host
 
+from .i18n import BY_PREFIX, offered_language_for
 from .lean import add_vary
 
 LAYOUT = "layouts/base.html"
@@ -173,26 +176,12 @@ def _wsgi_text(value: str) -> str:
 def previous_marks(current_url: str | None, environ: dict, app: Flask) -> Marks | None:
     """The marks of the page at ``current_url`` (``HX-Current-URL``), when it is a page of
     this site in the request's language; else ``None``."""
-    from werkzeug.wsgi import get_host
-
-    from .i18n import BY_PREFIX, offered_language_for
-
     if not current_url or len(current_url) > 2048:
         return None
-    try:
-        parts = urlsplit(current_url)
-    except ValueError:
+    shown = _shown_path(current_url, get_host(environ), environ.get("SCRIPT_NAME") or "")
+    if shown is None:
         return None
-    if parts.netloc and parts.netloc.lower() != get_host(environ).lower():
-        return None
-    path = unquote(parts.path) or "/"
-    root = _wsgi_text(environ.get("SCRIPT_NAME") or "").rstrip("/")
-    if root:
-        if path != root and not path.startswith(root + "/"):
-            return None
-        path = path[len(root) :] or "/"
-    elif any(path == prefix or path.startswith(prefix + "/") for prefix in BY_PREFIX):
-        return None  # another language: every block is sent
+    path, root = shown
     offer = (
         not root
         and path == "/"
@@ -211,6 +200,28 @@ def previous_marks(current_url: str | None, environ: dict, app: Flask) -> Marks 
     if marks is None:
         marks = cache[key] = marks_for(path, offer, content)
     return marks
+
+
+@lru_cache(maxsize=1024)
+def _shown_path(current_url: str, host: str, script_name: str) -> tuple[str, str] | None:
+    """The page's path (without language prefix) and the request's root of an
+    ``HX-Current-URL`` on this host in the request's language, else ``None``; parsed once per
+    value (a visitor's clicks repeat a handful)."""
+    try:
+        parts = urlsplit(current_url)
+    except ValueError:
+        return None
+    if parts.netloc and parts.netloc.lower() != host.lower():
+        return None
+    path = unquote(parts.path) or "/"
+    root = _wsgi_text(script_name).rstrip("/")
+    if root:
+        if path != root and not path.startswith(root + "/"):
+            return None
+        path = path[len(root) :] or "/"
+    elif any(path == prefix or path.startswith(prefix + "/") for prefix in BY_PREFIX):
+        return None  # another language: every block is sent
+    return path, root
 
 
 def wants_fragments() -> bool:
