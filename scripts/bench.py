@@ -127,17 +127,25 @@ def throwaway_certificate(root: Path) -> tuple[Path, Path]:
 
 
 def nginx_worker_pids(root: Path) -> list[int]:
+    """nginx's worker processes (and its cache manager; the cache loader exits on its own)."""
     master = int((root / "nginx.pid").read_text())
     return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of ``pids`` so far."""
-    ticks = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each of ``pids`` still running."""
+    times = {}
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended (nginx's cache loader)
+        times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def stop_nginx(root: Path) -> None:
@@ -606,7 +614,7 @@ def main(argv=None) -> int:
             for name, host, path, headers in endpoints:
                 spent = cpu_seconds(processes[host])
                 result, _ = wrk(host + path, args.seconds, args.connections, headers)
-                spent = cpu_seconds(processes[host]) - spent
+                spent = cpu_spent(spent, cpu_seconds(processes[host]))
                 cpu[name].append(spent / max(1, result.requests))
                 rounds[name].append(result)
                 print(
