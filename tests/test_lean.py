@@ -146,3 +146,19 @@ def test_while_a_periodic_check_is_due_the_request_runs_it():
     client.get("/hilfen")
     assert cache.shortcuts == 1
     assert state.next_due is None or state.next_due.year > 2000, "the publication check ran"
+
+
+def test_a_failing_shortcut_leaves_the_request_to_flask(monkeypatch, caplog):
+    from webapp import caching
+
+    app = make_app(CATALOG_CHECK_SECONDS=3600, CONTENT_CHECK_SECONDS=3600)
+    client = app.test_client(use_cookies=False)
+    first = client.get("/hilfen")
+
+    def broken(_app):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(caching, "checks_due", broken)
+    again = client.get("/hilfen")
+    assert again.status_code == 200 and again.data == first.data
+    assert "shortcut failed" in caplog.text
