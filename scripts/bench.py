@@ -7,7 +7,9 @@ every ratio is to it) and **nginx serving the start page as a static file** (the
 requests/s and p50/p99 latency of the portal's own trivial route (what the portal's middleware
 costs), the start page, an event page, an htmx fragment, a search and a static file; bytes on
 the wire (full page vs. fragment); the compressed first-load weight (HTML + CSS + JS); the
-memory of each worker over 100,000 requests.
+memory of each worker over 100,000 requests. Beside requests/s, the CPU time the server's own
+processes (gunicorn's workers, nginx's workers) spent per request during each endpoint's
+rounds: on a loaded machine the comparable figure.
 
 gunicorn loads ``bench:bench_app()`` from this file (the portal plus its trivial route) and
 ``bench:bare_app()`` (bare Flask).
@@ -43,6 +45,7 @@ HX = {"HX-Request": "true"}
 
 BARE = "bare Flask (anchor)"
 NGINX_FILE = "nginx, start page as a file (limit)"
+NGINX_FILE_TLS = "nginx, start page as a file over TLS"
 DEPLOYED_PAGE = "through nginx (TLS, micro-cache): start page"
 
 #: The targets of issues 8 and 15; ratios are to bare Flask under the same gunicorn settings.
@@ -98,8 +101,51 @@ http {
         root %(root)s/www;
         location / { index index.html; }
     }
+    server {  # the same over TLS, as deploy/nginx.conf.template sets it up: what TLS costs
+        listen 127.0.0.1:%(tls_port)d ssl;
+        ssl_certificate %(root)s/cert.pem;
+        ssl_certificate_key %(root)s/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:TLS:10m;
+        root %(root)s/www;
+        location / { index index.html; }
+    }
 }
 """
+
+
+def throwaway_certificate(root: Path) -> tuple[Path, Path]:
+    certificate, key = root / "cert.pem", root / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return certificate, key
+
+
+def nginx_worker_pids(root: Path) -> list[int]:
+    """nginx's worker processes (and its cache manager; the cache loader exits on its own)."""
+    master = int((root / "nginx.pid").read_text())
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each of ``pids`` still running."""
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended (nginx's cache loader)
+        times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def stop_nginx(root: Path) -> None:
@@ -127,9 +173,16 @@ class StaticNginx:
         (self.root / "tmp").mkdir()
         (self.root / "www" / "index.html").write_text(html, encoding="utf-8")
         (self.root / "www" / "index.html.gz").write_bytes(gzip.compress(html.encode(), 9))
+        throwaway_certificate(self.root)
         self.port = free_port()
+        self.tls_port = free_port()
         conf = self.root / "nginx.conf"
-        settings = {"workers": workers, "root": self.root, "port": self.port}
+        settings = {
+            "workers": workers,
+            "root": self.root,
+            "port": self.port,
+            "tls_port": self.tls_port,
+        }
         conf.write_text(NGINX_STATIC_CONF % settings)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         subprocess.run([nginx, "-c", str(conf), "-p", str(self.root)], check=True, timeout=30)
@@ -155,14 +208,7 @@ class DeployedNginx:
     def __init__(self, upstream_port: int):
         self.root = Path(tempfile.mkdtemp(prefix="bench-deploy-"))
         os.chmod(self.root, 0o755)  # noqa: S103 - nginx's workers use its cache directories
-        certificate, key = self.root / "cert.pem", self.root / "key.pem"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-            + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        certificate, key = throwaway_certificate(self.root)
         self.port = free_port()
         values = {
             "RUNTIME_DIR": str(self.root),
@@ -386,6 +432,7 @@ class WrkResult:
     p99_ms: float
     requests: int
     bad: int  # non-2xx/3xx responses plus socket errors
+    cpu_us: float = 0.0  # CPU time of the answering server's processes per request (median)
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -455,6 +502,15 @@ def lua_requests(paths: list[str]) -> str:
 # -- the run ------------------------------------------------------------------------------
 
 
+def main_content_bytes(html: str) -> int:
+    """The page's ``<main>`` content, Brotli-compressed alone as the portal compresses pages:
+    the least a fragment of the page can send."""
+    import brotli
+
+    start = html.index(">", html.index('<main id="inhalt"')) + 1
+    return len(brotli.compress(html[start : html.index("</main>")].encode(), quality=11))
+
+
 def event_path(port: int) -> str:
     listing = decode(fetch(port, "/veranstaltungen/", ACCEPT))
     found = re.findall(r'href="(/veranstaltungen/[^"/?#]+)"', listing)
@@ -522,11 +578,13 @@ def main(argv=None) -> int:
         hx = {**HX, "HX-Current-URL": f"http://127.0.0.1:{port}/veranstaltungen/"}
         fragment = fetch(port, event, {**ACCEPT, **hx})
         fragment_differs = fragment.body != full.body
+        content_bytes = main_content_bytes(decode(full))
         bare_base = f"http://127.0.0.1:{bare.port}"
         nginx_base = f"http://127.0.0.1:{nginx.port}"
         endpoints = [
             (BARE, bare_base, FLOOR_PATH, {}),
             (NGINX_FILE, nginx_base, "/", {}),
+            (NGINX_FILE_TLS, f"https://127.0.0.1:{nginx.tls_port}", "/", {}),
             ("portal: trivial route", base, FLOOR_PATH, {}),
             ("portal: /healthz", base, "/healthz", {}),
             ("start page", base, "/", {}),
@@ -537,6 +595,15 @@ def main(argv=None) -> int:
             (DEPLOYED_PAGE, deployed.base, "/", {}),
             ("through nginx: htmx fragment", deployed.base, event, hx),
         ]
+        # Whose CPU time an endpoint's requests cost: the server that answers them.
+        processes = {
+            base: server.worker_pids(),
+            bare_base: bare.worker_pids(),
+            nginx_base: nginx_worker_pids(nginx.root),
+            f"https://127.0.0.1:{nginx.tls_port}": nginx_worker_pids(nginx.root),
+            deployed.base: nginx_worker_pids(deployed.root),
+        }
+        cpu: dict[str, list[float]] = {name: [] for name, _, _, _ in endpoints}
         # Warm up every worker's caches (a page is rendered once per worker).
         for _, host, path, headers in endpoints:
             wrk(host + path, 2, args.connections, headers)
@@ -545,7 +612,10 @@ def main(argv=None) -> int:
         rounds: dict[str, list[WrkResult]] = {name: [] for name, _, _, _ in endpoints}
         for number in range(args.rounds):
             for name, host, path, headers in endpoints:
+                spent = cpu_seconds(processes[host])
                 result, _ = wrk(host + path, args.seconds, args.connections, headers)
+                spent = cpu_spent(spent, cpu_seconds(processes[host]))
+                cpu[name].append(spent / max(1, result.requests))
                 rounds[name].append(result)
                 print(
                     f"round {number + 1}: {name:30} {result.requests_per_s:9.0f} req/s  "
@@ -558,6 +628,7 @@ def main(argv=None) -> int:
             runs = sorted(rounds[name], key=lambda r: r.requests_per_s)
             median = runs[len(runs) // 2]
             median.bad = sum(r.bad for r in runs)
+            median.cpu_us = sorted(cpu[name])[len(cpu[name]) // 2] * 1e6
             results[name] = (path, headers, median)
         weight, parts, fonts = first_load(port, "/")
 
@@ -594,6 +665,7 @@ def main(argv=None) -> int:
         fragment_bytes=fragment.wire_bytes,
         bodies=(len(decode(full)), len(decode(fragment)), len(full.body), len(fragment.body)),
         fragment_differs=fragment_differs,
+        content_bytes=content_bytes,
         full_encoding=full.headers.get("content-encoding", "identity"),
         search_status=search_status,
         weight=weight,
@@ -629,6 +701,7 @@ class Report:
     fragment_bytes: int
     bodies: tuple[int, int, int, int]  # full, fragment: uncompressed, compressed
     fragment_differs: bool
+    content_bytes: int  # the page's own <main>, compressed alone (what a fragment must carry)
     full_encoding: str
     search_status: int
     weight: int
@@ -643,6 +716,11 @@ class Report:
     load: tuple
     args: argparse.Namespace
 
+    def beyond_content(self) -> float:
+        """What the fragment sends beyond the page's own content, as a share of what the full
+        page sends beyond it (tests/test_navigation.py holds it at 30 % at most)."""
+        return (self.fragment_bytes - self.content_bytes) / (self.full_bytes - self.content_bytes)
+
     def targets(self) -> list[tuple[str, str, bool]]:
         r = {name: res for name, (_, _, res) in self.results.items()}
         rows = []
@@ -655,10 +733,12 @@ class Report:
             ratio = r[name].requests_per_s / self.floor
             rows.append((f"{name} ≥ {target:.0%} of bare Flask", f"{ratio:.1%}", ratio >= target))
         share = r[DEPLOYED_PAGE].requests_per_s / r[NGINX_FILE].requests_per_s
+        tls = r[DEPLOYED_PAGE].requests_per_s / r[NGINX_FILE_TLS].requests_per_s
+        cpu = r[NGINX_FILE].cpu_us / r[DEPLOYED_PAGE].cpu_us if r[DEPLOYED_PAGE].cpu_us else 0
         rows.append(
             (
                 "start page through nginx (TLS, micro-cache) ≥ 80% of nginx serving a file",
-                f"{share:.1%}",
+                f"{share:.1%} (CPU: {cpu:.0%}; of the file over TLS: {tls:.1%})",
                 share >= 0.80,
             )
         )
@@ -681,11 +761,14 @@ class Report:
         rows.append(
             (
                 "fragment ≤ 30 % of its full page (bytes on the wire)",
-                f"{share:.0%}" + ("" if self.fragment_differs else " (no fragment served)"),
+                f"{share:.0%}"
+                + ("" if self.fragment_differs else " (no fragment served)")
+                + f" (its own content alone: {self.content_bytes / self.full_bytes:.0%})",
                 share <= FRAGMENT_SHARE_MAX and self.fragment_differs,
             )
         )
-        worst = max(res.p99_ms for name, res in r.items() if name not in (BARE, NGINX_FILE))
+        anchors = (BARE, NGINX_FILE, NGINX_FILE_TLS)
+        worst = max(res.p99_ms for name, res in r.items() if name not in anchors)
         rows.append(
             (
                 f"p99 < {P99_MAX_MS:.0f} ms at {self.args.connections} connections, every endpoint",
@@ -730,15 +813,22 @@ class Report:
             "Every ratio is to bare Flask (a constant from a Flask app without middleware under "
             "the same gunicorn settings); nginx serving the start page as a file is the limit.",
             "",
-            "| endpoint | path | requests/s | of bare Flask | p50 | p99 | non-2xx/3xx |",
-            "|---|---|---:|---:|---:|---:|---:|",
+            "CPU per request: user + system time of the answering server's processes (gunicorn's "
+            "workers; nginx's workers for the nginx rows) during the endpoint's rounds, divided by "
+            "its requests (median round); bare Flask's share of it is the CPU ratio.",
+            "",
+            "| endpoint | path | requests/s | of bare Flask | CPU/request | bare Flask's CPU "
+            "| p50 | p99 | non-2xx/3xx |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
+        bare_cpu = self.results[BARE][2].cpu_us
         for name, (path, headers, res) in self.results.items():
             label = name + (" (`HX-Request: true`)" if headers else "")
+            share = f"{bare_cpu / res.cpu_us:.0%}" if res.cpu_us else "–"
             lines.append(
                 f"| {label} | `{path}` | {res.requests_per_s:,.0f} | "
-                f"{res.requests_per_s / self.floor:.1%} | {res.p50_ms:.2f} ms | "
-                f"{res.p99_ms:.2f} ms | {res.bad} |"
+                f"{res.requests_per_s / self.floor:.1%} | {res.cpu_us:.0f} µs | {share} | "
+                f"{res.p50_ms:.2f} ms | {res.p99_ms:.2f} ms | {res.bad} |"
             )
         if self.search_status != 200:
             lines += ["", f"The search answered {self.search_status}: its row measures that."]
@@ -749,7 +839,11 @@ class Report:
             f"({self.fragment_bytes / self.full_bytes:.0%}). Bodies alone: "
             f"{full_plain:,} B vs. {fragment_plain:,} B uncompressed "
             f"({fragment_plain / full_plain:.0%}), {full_packed:,} B vs. {fragment_packed:,} B "
-            f"compressed ({fragment_packed / full_packed:.0%}).",
+            f"compressed ({fragment_packed / full_packed:.0%}). The page's own `<main>`, "
+            f"compressed alone (the least its fragment can carry): {self.content_bytes:,} B "
+            f"({self.content_bytes / self.full_bytes:.0%} of the full page on the wire); what the "
+            "fragment sends beyond it is "
+            f"{self.beyond_content():.0%} of what the full page sends beyond it.",
             "",
             "First load of the start page, compressed: "
             + ", ".join(f"`{url}` {size:,} B ({enc})" for url, size, enc in self.parts)

@@ -3,7 +3,9 @@
 Calls the WSGI app directly (as gunicorn's worker does) N times for each case and reports,
 per request, the number of Python function calls and the CPU time, next to bare Flask
 answering a constant (``scripts/bench.py``'s anchor). CPU time, not wall time: the figures
-hold on a loaded machine. ``--top`` prints the functions with the most own time.
+hold on a loaded machine. ``--top`` prints the functions with the most own time. The cached
+cases run through the page cache's shortcut (``webapp/caching.py``) and, for comparison,
+through Flask's whole path (the shortcut off).
 
     .venv/bin/python scripts/profile_requests.py [-n 2000] [--top 15]
 """
@@ -37,6 +39,17 @@ CASES = [
         "/veranstaltungen/sozialkonferenz-ruhr-2019",
         {"HX-Request": "true", "HX-Current-URL": "http://localhost/"},
     ),
+    # The same through Flask's whole path (the shortcut off): what a request costs that the
+    # shortcut leaves to Flask (a periodic check due, HEAD, a print view).
+    ("/healthz, Flask's path", "flask", "/healthz", {}),
+    ("start page, cached, Flask's path", "flask", "/", {}),
+    (
+        "event page fragment, cached, Flask's path",
+        "flask",
+        "/veranstaltungen/sozialkonferenz-ruhr-2019",
+        {"HX-Request": "true", "HX-Current-URL": "http://localhost/"},
+    ),
+    ("portal's trivial route (no cache)", "portal", "/_bench/floor", {}),
 ]
 HEADERS = {"Accept-Encoding": "gzip, br", "Accept": "text/html"}
 
@@ -86,7 +99,9 @@ def main() -> None:
     args = parser.parse_args()
     import bench
 
-    apps = {"bare": bench.bare_app(), "portal": bench.bench_app()}
+    flask_path = bench.bench_app()
+    flask_path.shortcut = None  # webapp/lean.py: every request through Flask's request context
+    apps = {"bare": bench.bare_app(), "portal": bench.bench_app(), "flask": flask_path}
     rows = []
     for label, which, path, headers in CASES:
         cpu, calls, stats = measure(apps[which], environ_for(path, headers), args.n)

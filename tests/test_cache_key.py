@@ -2,8 +2,11 @@
 sends in the headers and cookies the cache key covers, the page served from the cache is the
 page a fresh rendering of the same request gives — never a fragment stored as the full page.
 
-One function decides what a request gets (``webapp.fragments.request_variant``); the view and
-the cache key both call it (``webapp/caching.py``)."""
+One function decides what a request gets (``webapp.fragments.variant_in``); the view and
+the cache key both call it (``webapp/caching.py``). The key is one function
+(``webapp.caching.page_key``) for both ways to a cached page: the shortcut before Flask's
+request context (issue 15) and Flask's own path; a hit by either carries every header the
+page got when it was rendered."""
 
 from __future__ import annotations
 
@@ -103,6 +106,16 @@ def decoded(response) -> bytes:
     return response.data
 
 
+def everything(response) -> tuple:
+    """Status, every header (in any order) and the bytes as sent."""
+    return response.status, sorted(response.headers.items()), response.data
+
+
+def shared(response) -> bool:
+    """An answer the page cache stores (``Cache-Control: public``)."""
+    return response.status_code == 200 and "public" in response.headers.get("Cache-Control", "")
+
+
 def comparable(response) -> tuple:
     """What a visitor gets: status, body, type, and htmx's instructions."""
     return (
@@ -114,9 +127,19 @@ def comparable(response) -> tuple:
     )
 
 
+#: No periodic check falls due during a test (webapp.caching.checks_due): every hit of a
+#: stored page is the shortcut's.
+QUIET_CHECKS = {"CATALOG_CHECK_SECONDS": 3600, "CONTENT_CHECK_SECONDS": 3600}
+
+
 @pytest.fixture(scope="module")
-def cached_client():
-    return make_app().test_client(use_cookies=False)
+def cached_app():
+    return make_app(**QUIET_CHECKS)
+
+
+@pytest.fixture(scope="module")
+def cached_client(cached_app):
+    return cached_app.test_client(use_cookies=False)
 
 
 @pytest.fixture(scope="module")
@@ -171,14 +194,85 @@ def test_an_htmx_header_in_any_casing_never_replaces_the_full_page(casing_app, h
     second=("/aktuelles/", {"HX-Target": "liste"}),
 )
 def test_a_cached_page_is_always_the_fresh_rendering_of_the_same_request(
-    cached_client, fresh_client, first, second
+    cached_app, cached_client, fresh_client, first, second
 ):
     # The first request may fill the cache (the attacker), the second may be served from it
     # (the next visitor), then the first again.
+    cache = cached_app.extensions[EXTENSION_KEY]
+    rendered = {}
     for path, headers in (first, second, first, second):
+        shortcuts = cache.shortcuts
         cached = cached_client.get(path, headers=headers)
         fresh = fresh_client.get(path, headers=headers)
         assert comparable(cached) == comparable(fresh), (path, headers)
+        request = (path, tuple(sorted(headers.items())))
+        if request in rendered and shared(rendered[request]) and "druck" not in path:
+            # A stored page again: answered by the shortcut, with every header it got when
+            # it was rendered (Vary, Cache-Control, ETag, encoding, security headers).
+            assert cache.shortcuts == shortcuts + 1, (path, headers)
+            assert everything(cached) == everything(rendered[request]), (path, headers)
+        rendered.setdefault(request, cached)
+
+
+etags = st.sampled_from(['"nonsense"', "*", "", "W/{etag}", "{etag}", '"x", {etag}'])
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=requests(), if_none_match=st.none() | etags)
+def test_the_shortcut_answers_exactly_as_flasks_own_path(cached_app, request, if_none_match):
+    """The same request, answered by the shortcut and — with the shortcut off — by Flask's
+    path to the same cache: status, every header and the bytes the same, 304 included."""
+    path, headers = request
+    client = cached_app.test_client(use_cookies=False)
+    stored = client.get(path, headers=headers)
+    if if_none_match is not None:
+        headers = {
+            **headers,
+            "If-None-Match": if_none_match.format(etag=stored.headers.get("ETag")),
+        }
+    cache = cached_app.extensions[EXTENSION_KEY]
+    shortcuts = cache.shortcuts
+    via_shortcut = client.get(path, headers=headers)
+    took = cache.shortcuts - shortcuts
+    saved, cached_app.shortcut = cached_app.shortcut, None
+    try:
+        via_flask = client.get(path, headers=headers)
+    finally:
+        cached_app.shortcut = saved
+    assert cache.shortcuts == shortcuts + took
+    assert everything(via_shortcut) == everything(via_flask), (path, headers)
+    assert took == (shared(stored) and "druck" not in path), (path, headers)
+
+
+def test_healthz_by_the_shortcut_is_the_views_answer():
+    app = make_app()
+    client = app.test_client(use_cookies=False)
+    saved, app.shortcut = app.shortcut, None
+    try:
+        by_view = client.get("/healthz")  # the first makes the process ready
+        by_view_en = client.get("/en/healthz")
+    finally:
+        app.shortcut = saved
+    assert by_view.data == b"ok\n"
+    assert everything(client.get("/healthz")) == everything(by_view)
+    assert everything(client.get("/en/healthz")) == everything(by_view_en)
+    for method in ("HEAD", "POST"):
+        assert client.open("/healthz", method=method).status_code == (
+            200 if method == "HEAD" else 405
+        )
+
+
+def test_a_process_not_ready_is_told_by_the_view(monkeypatch):
+    """The shortcut answers ``ok`` only once the view found the process ready."""
+    app = make_app()
+    monkeypatch.setattr(app.extensions["sozialberichte.content"], "documents", {})
+    client = app.test_client(use_cookies=False)
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/healthz").status_code == 503
 
 
 def test_the_print_view_shows_the_date_of_printing_not_of_the_first_rendering(monkeypatch):

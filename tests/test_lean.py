@@ -78,3 +78,87 @@ def test_healthz_and_static_files_build_no_page_cache_key():
         from flask import g
 
         assert "page_cache_key" not in g
+
+
+def test_a_page_cache_hit_is_answered_before_flasks_request_context():
+    """Issue 15.2: a stored page and /healthz cost no request context, no hook, no routing."""
+    app = make_app(CATALOG_CHECK_SECONDS=3600, CONTENT_CHECK_SECONDS=3600)
+    ran = []
+    app.before_request(lambda: ran.append(1))
+    client = app.test_client(use_cookies=False)
+    cache = app.extensions[EXTENSION_KEY]
+    for path in ("/healthz", "/hilfen", "/en/hilfen"):
+        client.get(path)  # stores the page, makes the process ready
+    ran.clear()
+    for path in ("/healthz", "/hilfen", "/en/hilfen", "/en/healthz"):
+        assert client.get(path).status_code == 200
+    assert ran == [], "Flask's request path ran for a stored page or /healthz"
+    assert cache.shortcuts == 2
+
+
+def test_requests_that_must_not_share_a_page_take_flasks_path():
+    app = make_app(CATALOG_CHECK_SECONDS=3600, CONTENT_CHECK_SECONDS=3600)
+    client = app.test_client(use_cookies=False)
+    cache = app.extensions[EXTENSION_KEY]
+    client.get("/hilfen")
+    client.get("/hilfen?druck=1")
+    for method, path, headers in (
+        ("HEAD", "/hilfen", {}),
+        ("POST", "/hilfen", {}),
+        ("GET", "/hilfen", {"Cookie": "session=abc"}),
+        ("GET", "/hilfen", {"Cookie": "anzeige=150-normal; session=abc"}),
+        ("GET", "/hilfen", {"Authorization": "Basic eDp5"}),
+        ("GET", "/hilfen?druck=1", {}),  # its date needs Flask's context
+        ("GET", "/redaktion/", {}),
+        ("GET", "//redaktion/", {}),
+    ):
+        client.open(path, method=method, headers=headers)
+        assert cache.shortcuts == 0, (method, path, headers)
+    assert client.get("/hilfen").status_code == 200 and cache.shortcuts == 1
+
+
+def test_while_a_periodic_check_is_due_the_request_runs_it():
+    """The catalogs' and the published documents' checks run in before_request hooks at most
+    once per interval: the shortcut leaves every request to them whose check is due, so an
+    editor's change shows as soon as without it."""
+    from webapp.caching import PERIODIC_CHECKS
+
+    app = make_app(CATALOG_CHECK_SECONDS=3600, CONTENT_CHECK_SECONDS=3600)
+    client = app.test_client(use_cookies=False)
+    cache = app.extensions[EXTENSION_KEY]
+    client.get("/hilfen")
+    client.get("/hilfen")
+    assert cache.shortcuts == 1
+    for name in PERIODIC_CHECKS:
+        state = app.extensions[name]
+        state.checked_at = float("-inf")  # due
+        client.get("/hilfen")
+        assert cache.shortcuts == 1, name
+        assert state.checked_at > 0, f"{name} did not run"
+        client.get("/hilfen")
+        assert cache.shortcuts == 2
+        cache.shortcuts = 1
+    # A scheduled publication whose time has come (webapp/publishing/store.py).
+    import datetime as dt
+
+    state = app.extensions["sozialberichte.content_check"]
+    state.next_due = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    client.get("/hilfen")
+    assert cache.shortcuts == 1
+    assert state.next_due is None or state.next_due.year > 2000, "the publication check ran"
+
+
+def test_a_failing_shortcut_leaves_the_request_to_flask(monkeypatch, caplog):
+    from webapp import caching
+
+    app = make_app(CATALOG_CHECK_SECONDS=3600, CONTENT_CHECK_SECONDS=3600)
+    client = app.test_client(use_cookies=False)
+    first = client.get("/hilfen")
+
+    def broken(_app):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(caching, "checks_due", broken)
+    again = client.get("/hilfen")
+    assert again.status_code == 200 and again.data == first.data
+    assert "shortcut failed" in caplog.text

@@ -22,7 +22,9 @@ Nothing is cached in debug mode (templates change there).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -30,12 +32,17 @@ from flask import Flask, Response, current_app, g, request
 from flask.globals import _cv_request
 from werkzeug.datastructures import Headers
 from werkzeug.http import quote_etag
+from werkzeug.wsgi import get_host
 
 from . import compression
 from .config import as_bool
-from .fragments import request_variant
-from .i18n import offered_language
+from .display import asks_print_view, cookies_of, preferences_in, print_day_in
+from .fragments import variant_in
+from .i18n import ENVIRON_KEY as LANGUAGE_KEY
+from .i18n import offered_language_in
 from .lean import is_html
+
+log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "sozialberichte.page_cache"
 CONTROL_KEY = "sozialberichte.page_cache_control"
@@ -72,6 +79,7 @@ class Entry:
     #: Per encoding: every header of the answer (ETag, Content-Encoding and -Length included),
     #: built once, so a hit copies a list instead of building its headers one by one.
     prepared: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
+    encodings: tuple[str, ...] = ()  # the keys of ``variants``, for compression's choice
 
 
 class PageCache:
@@ -88,6 +96,7 @@ class PageCache:
         self.generation = 0
         self.lock = threading.Lock()
         self.hits = 0
+        self.shortcuts = 0  # of the hits, answered before Flask's request context
         self.stores = 0
 
     def check_generation(self, catalogs: object, revision: object) -> None:
@@ -132,34 +141,40 @@ class PageCache:
         return len(self.entries)
 
 
-def page_key() -> tuple:
-    """Exactly the values the rendering uses, from the functions the rendering calls — never
-    a second parse of a header (``HX-Request: TRUE`` is an htmx request to the views, so it
-    must be one to the key)."""
-    req = request._get_current_object()
-    ctx = g._get_current_object()
+def page_key(environ: dict, app: Flask) -> tuple:
+    """Everything a public page depends on, from the request's WSGI environ — the one key of
+    both ways to the cache (:func:`shortcut` before Flask's request exists, :func:`_lookup`
+    inside it). Each value comes from the function the rendering itself calls, never from a
+    second parse of a header (``HX-Request: TRUE`` is an htmx request to the views, so it
+    must be one to the key): the display cookie (:func:`webapp.display.preferences_in`), the
+    print view's day (:func:`webapp.display.print_day_in`), whole page or fragments and which
+    (:func:`webapp.fragments.variant_in`), the German start page's offer of English
+    (:func:`webapp.i18n.offered_language_in`). The address is the raw one (language prefix
+    in ``SCRIPT_NAME``, ``webapp/i18n``): finer than what the views read, never coarser."""
     return (
-        req.scheme,
-        req.host,
-        req.script_root + req.full_path,
-        getattr(ctx, "display", None),  # the display cookie as the views read it
-        tuple(getattr(ctx, "html_classes", ()) or ()),
-        getattr(ctx, "print_day", None),  # the print view's date of printing
-        request_variant(),  # whole page or fragments, and which (webapp/fragments.py)
-        offered_language(),  # the German start page's offer of English
+        environ.get("wsgi.url_scheme"),
+        get_host(environ, app.config["TRUSTED_HOSTS"]),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get(LANGUAGE_KEY),
+        preferences_in(environ)[0],
+        print_day_in(environ),
+        variant_in(environ, app),
+        offered_language_in(environ),
     )
 
 
-def lookup_allowed(req, config) -> bool:
-    return (
-        req.method in ("GET", "HEAD")
-        and not req.path.startswith(EXCLUDED_PREFIXES)
-        and (
-            "HTTP_COOKIE" not in req.environ  # no cookie header to parse at all
-            or config["SESSION_COOKIE_NAME"] not in req.cookies
-        )
-        and "HTTP_AUTHORIZATION" not in req.environ
-    )
+def lookup_allowed(environ: dict, config) -> bool:
+    """A request that may get a shared page: GET or HEAD, not the editors' area, no session
+    cookie, no credentials. The same test for both ways to the cache."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ:
+        return False
+    # As request.path reads PATH_INFO (leading slashes folded).
+    if ("/" + environ.get("PATH_INFO", "").lstrip("/")).startswith(EXCLUDED_PREFIXES):
+        return False
+    header = environ.get("HTTP_COOKIE")
+    return not header or config["SESSION_COOKIE_NAME"] not in cookies_of(header)
 
 
 def session_used() -> bool:
@@ -204,7 +219,8 @@ def make_entry(response: Response) -> Entry:
         tag = digest if encoding == "identity" else f"{digest}-{encoding}"
         extra.append(("ETag", quote_etag(tag)))
         prepared[encoding] = headers + tuple(extra)
-    return Entry(headers, variants, digest, sum(len(v) for v in variants.values()), prepared)
+    size = sum(len(v) for v in variants.values())
+    return Entry(headers, variants, digest, size, prepared, tuple(variants))
 
 
 def serve_hit(entry: Entry) -> Response:
@@ -232,6 +248,12 @@ def serve(entry: Entry, response: Response | None = None) -> Response:
     return response
 
 
+def _check_generation(cache: PageCache, extensions: dict) -> None:
+    # An editor's published document (webapp/publishing) changes the content's revision.
+    content = getattr(extensions.get("sozialberichte.content"), "revision", None)
+    cache.check_generation(extensions.get(CATALOGS_KEY), (extensions.get(REVISION_KEY), content))
+
+
 def _lookup():
     app = current_app._get_current_object()
     extensions = app.extensions
@@ -239,14 +261,13 @@ def _lookup():
     req = request._get_current_object()
     if cache is None or getattr(app.view_functions.get(req.endpoint), "page_cache", True) is False:
         return None
-    if not lookup_allowed(req, app.config):
+    environ = req.environ
+    if not lookup_allowed(environ, app.config):
         return None
     ctx = g._get_current_object()
-    # An editor's published document (webapp/publishing) changes the content's revision.
-    content = getattr(extensions.get("sozialberichte.content"), "revision", None)
-    cache.check_generation(extensions.get(CATALOGS_KEY), (extensions.get(REVISION_KEY), content))
+    _check_generation(cache, extensions)
     ctx.page_cache_generation = cache.generation
-    ctx.page_cache_key = key = page_key()
+    ctx.page_cache_key = key = page_key(environ, app)
     entry = cache.get(key)
     if entry is None:
         return None
@@ -254,6 +275,73 @@ def _lookup():
     # request carries no session (webapp/lean.py skips the hooks for it).
     ctx.page_cache_hit = True
     return serve_hit(entry)
+
+
+#: The periodic checks that run in ``before_request`` hooks (catalogs: webapp/editor/runtime.py,
+#: published documents: webapp/publishing/store.py): while one of them is due, a request takes
+#: Flask's whole path, so they run as often as without the shortcut.
+PERIODIC_CHECKS = ("sozialberichte.catalog_check", "sozialberichte.content_check")
+PUBLISHING_CHECK = "sozialberichte.content_check"
+
+
+def checks_due(app: Flask) -> bool:
+    """Whether a ``before_request`` check would do more than look at its clock now: its
+    interval has passed, or a scheduled publication's time has come (the tests each hook
+    makes first)."""
+    extensions = app.extensions
+    mono = time.monotonic()
+    for name in PERIODIC_CHECKS:
+        state = extensions.get(name)
+        if state is not None and mono - state.checked_at >= state.interval:
+            return True
+    state = extensions.get(PUBLISHING_CHECK)
+    if state is not None and state.next_due is not None:
+        from .publishing.store import now
+
+        return now(app) >= state.next_due
+    return False
+
+
+HEALTHZ_PATH = "/healthz"
+HEALTHZ_HEADERS = (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3"))
+
+
+def shortcut(app: Flask, environ: dict, start_response):
+    """Answer a page-cache hit, and ``/healthz`` of a ready process, before Flask builds its
+    request context (``webapp/lean.py`` calls this first); ``None``: Flask's whole path.
+
+    Only a GET that :func:`lookup_allowed` lets through (no session cookie, no form post, not
+    ``/redaktion/``), not a print view (its date needs Flask's context), and no periodic check
+    due. The key is :func:`page_key`, the function Flask's path uses; the answer is the stored
+    one with every header the page got when it was rendered (``Vary``, ``Cache-Control``,
+    ``Content-Encoding`` by ``Accept-Encoding``, ``ETag``, 304 for ``If-None-Match``); the
+    middlewares around Flask add theirs (security headers, ``webapp/security.py``)."""
+    if environ.get("REQUEST_METHOD") != "GET":
+        return None
+    extensions = app.extensions
+    if environ.get("PATH_INFO") == HEALTHZ_PATH:
+        # As the view answers once the process is ready (it stays ready: webapp/views/feeds.py).
+        if not extensions.get("sozialberichte.ready"):
+            return None
+        start_response("200 OK", list(HEALTHZ_HEADERS))
+        return [b"ok\n"]
+    cache: PageCache | None = extensions.get(EXTENSION_KEY)
+    if cache is None or not lookup_allowed(environ, app.config) or asks_print_view(environ):
+        return None
+    if checks_due(app):
+        return None
+    _check_generation(cache, extensions)
+    entry = cache.get(page_key(environ, app))
+    if entry is None:
+        return None
+    cache.shortcuts += 1
+    encoding = compression.choose_for(environ.get("HTTP_ACCEPT_ENCODING"), entry.encodings)
+    if "HTTP_IF_NONE_MATCH" in environ:
+        response = Response(headers=list(entry.prepared[encoding]))
+        response.response = [entry.variants[encoding]]
+        return response.make_conditional(environ)(environ, start_response)
+    start_response("200 OK", list(entry.prepared[encoding]))
+    return [entry.variants[encoding]]
 
 
 def _store(response: Response) -> Response:
@@ -282,6 +370,8 @@ def init_app(app: Flask) -> None:
         int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024)),
     )
     app.before_request(_lookup)
+    if as_bool(app.config.get("PAGE_CACHE_SHORTCUT", True)):
+        app.shortcut = lambda environ, start_response: shortcut(app, environ, start_response)
     # Second to last (Flask runs after_request functions in reverse): after every other hook
     # has set its headers, before the compression of per-visitor responses.
     app.after_request_funcs.setdefault(None, []).insert(1, _store)

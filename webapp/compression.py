@@ -56,6 +56,11 @@ def choose(variants: dict[str, bytes]) -> str:
     return _choose(request.headers.get("Accept-Encoding"), tuple(variants))
 
 
+def choose_for(accept_encoding: str | None, available: tuple[str, ...]) -> str:
+    """:func:`choose` for an ``Accept-Encoding`` value (before Flask's request exists)."""
+    return _choose(accept_encoding, available)
+
+
 @lru_cache(maxsize=256)
 def _choose(accept_encoding: str | None, available: tuple[str, ...]) -> str:
     """Per ``Accept-Encoding`` value, parsed once (browsers send a handful of values)."""

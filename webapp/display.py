@@ -36,6 +36,7 @@ from flask import (
     request,
 )
 from flask_babel import gettext, to_user_timezone
+from werkzeug.http import parse_cookie
 
 from .fragments import wants_fragments
 from .i18n import format_date
@@ -252,17 +253,50 @@ def _preferences(value: str | None) -> tuple[Preferences, tuple[str, ...]]:
     return preferences, tuple(preferences.html_classes)
 
 
+@lru_cache(maxsize=256)
+def cookies_of(header: str) -> dict[str, str]:
+    """The cookies of a ``Cookie`` header as ``request.cookies`` reads them (the first of a
+    repeated name), parsed once per header value (the page cache's shortcut reads them before
+    Flask's request exists, ``webapp/caching.py``)."""
+    return parse_cookie(header).to_dict()
+
+
+def preferences_in(environ: dict) -> tuple[Preferences, tuple[str, ...]]:
+    """The display preference of a request and its classes on ``<html>``: the one reading of
+    the cookie, for the views (:func:`_read_preferences`) and the page cache's key alike."""
+    header = environ.get("HTTP_COOKIE")
+    return _preferences(cookies_of(header).get(COOKIE) if header else None)
+
+
+@lru_cache(maxsize=256)
+def _asks_print_view(query: str) -> bool:
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name == PRINT_VIEW_ARG:
+            return value == "1"  # the first, as request.args.get reads it
+    return False
+
+
+def asks_print_view(environ: dict) -> bool:
+    """Whether the request asks for the print view (``?druck=1``, the first ``druck`` as
+    ``request.args.get`` reads it): the one reading of the query for the views and the page
+    cache (``webapp/caching.py``)."""
+    query = environ.get("QUERY_STRING")
+    return bool(query) and _asks_print_view(query.encode("latin-1").decode("utf-8", "replace"))
+
+
+def print_day_in(environ: dict):
+    """The day of printing for a print view, else ``None`` (part of the page cache's key: a
+    cached print view never shows the day it was first rendered). In the portal's time zone."""
+    return to_user_timezone(_now()).date() if asks_print_view(environ) else None
+
+
 def _read_preferences() -> None:
-    req = request._get_current_object()
+    environ = request.environ
     ctx = g._get_current_object()
-    cookie = req.cookies.get(COOKIE) if "HTTP_COOKIE" in req.environ else None
-    display, display_classes = _preferences(cookie)
+    display, display_classes = preferences_in(environ)
     ctx.display = display
-    # Only a request with a query string can ask for the print view (no parse otherwise).
-    ctx.print_view = bool(req.environ.get("QUERY_STRING")) and (req.args.get(PRINT_VIEW_ARG) == "1")
-    # The print view shows the date of printing (in the portal's time zone): part of the page
-    # cache's key, so a cached print view never shows the day it was first rendered.
-    ctx.print_day = to_user_timezone(_now()).date() if ctx.print_view else None
+    ctx.print_day = print_day_in(environ)
+    ctx.print_view = ctx.print_day is not None
     if not display_classes:
         return
     classes = getattr(ctx, "html_classes", None)

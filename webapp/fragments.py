@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, g, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from htmx_flask import Htmx
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
+from werkzeug.wsgi import get_host
 
+from .i18n import BY_PREFIX, offered_language_for
 from .lean import add_vary
 
 LAYOUT = "layouts/base.html"
@@ -54,12 +57,15 @@ class Marks:
     offer: bool  # the English offer of the German start page shown
 
 
-def marks_for(path: str, offer: bool) -> Marks:
-    """The marks the layout's templates render for ``path`` (without language prefix)."""
+def marks_for(path: str, offer: bool, content=None) -> Marks:
+    """The marks the layout's templates render for ``path`` (without language prefix), with
+    the served content (``content``, default: the current app's)."""
     from .templating import FOOTER_PATHS, SERVICE_LINKS, nav_current_for
-    from .texts import store
 
-    content = store()
+    if content is None:
+        from .texts import store
+
+        content = store()
     nav_current = nav_current_for(path)
     main_nav = []
     for doc in content.navigation():  # as partials/main_nav.html marks them
@@ -115,35 +121,45 @@ class Variant:
 
 
 WHOLE_PAGE = Variant()
-_G_KEY = "request_variant"
+#: The request's :class:`Variant`, kept in its WSGI environ (decided once per request).
+VARIANT_ENVIRON_KEY = "sozialberichte.variant"
 #: Set in the WSGI environ for a fragment request: its answer is inserted into a page and is
 #: never a document itself, so the document-only headers are left out (webapp/security.py).
 FRAGMENT_ENVIRON_KEY = "sozialberichte.fragment"
 _MARKS_KEY = "sozialberichte.previous_marks"
+CONTENT_KEY = "sozialberichte.content"
 
 
 def request_variant() -> Variant:
     """The one decision "whole page or fragments (and which)" for this request. Every view
-    and the page cache's key (``webapp/caching.py``) call this, never the headers themselves,
-    so a cached answer is always the answer a fresh rendering gives."""
-    ctx = g._get_current_object()
-    variant = getattr(ctx, _G_KEY, None)
+    and the page cache's key (``webapp/caching.py``) call :func:`variant_in`, never the
+    headers themselves, so a cached answer is always the answer a fresh rendering gives."""
+    environ = request.environ
+    variant = environ.get(VARIANT_ENVIRON_KEY)
     if variant is None:
-        # The headers as htmx-flask's ``request.htmx`` reads them (``HX-Request: true`` in any
-        # casing), from the environ directly: four header look-ups were a tenth of a request.
-        environ = request.environ
-        if _is_true(environ.get("HTTP_HX_REQUEST")) and not _is_true(
-            environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST")
-        ):
-            variant = Variant(
-                True,
-                environ.get("HTTP_HX_TARGET"),
-                previous_marks(environ.get("HTTP_HX_CURRENT_URL")),
-            )
-            environ[FRAGMENT_ENVIRON_KEY] = True  # webapp/security.py: fewer headers
-        else:
-            variant = WHOLE_PAGE
-        setattr(ctx, _G_KEY, variant)
+        variant = variant_in(environ, current_app._get_current_object())
+    return variant
+
+
+def variant_in(environ: dict, app: Flask) -> Variant:
+    """:func:`request_variant` of a WSGI environ (the page cache answers before Flask's
+    request exists): the headers as htmx-flask's ``request.htmx`` reads them (``HX-Request:
+    true`` in any casing), the page the browser shows from ``HX-Current-URL``."""
+    variant = environ.get(VARIANT_ENVIRON_KEY)
+    if variant is not None:
+        return variant
+    if _is_true(environ.get("HTTP_HX_REQUEST")) and not _is_true(
+        environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST")
+    ):
+        variant = Variant(
+            True,
+            environ.get("HTTP_HX_TARGET"),
+            previous_marks(environ.get("HTTP_HX_CURRENT_URL"), environ, app),
+        )
+        environ[FRAGMENT_ENVIRON_KEY] = True  # webapp/security.py: fewer headers
+    else:
+        variant = WHOLE_PAGE
+    environ[VARIANT_ENVIRON_KEY] = variant
     return variant
 
 
@@ -152,36 +168,60 @@ def _is_true(value: str | None) -> bool:
     return value is not None and value.lower() == "true"
 
 
-def previous_marks(current_url: str | None) -> Marks | None:
+def _wsgi_text(value: str) -> str:
+    """A WSGI environ string (latin-1) as the text Werkzeug's request reads from it."""
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
+def previous_marks(current_url: str | None, environ: dict, app: Flask) -> Marks | None:
     """The marks of the page at ``current_url`` (``HX-Current-URL``), when it is a page of
     this site in the request's language; else ``None``."""
-    from .i18n import BY_PREFIX, offered_language_for
-
     if not current_url or len(current_url) > 2048:
         return None
+    shown = _shown_path(current_url, get_host(environ), environ.get("SCRIPT_NAME") or "")
+    if shown is None:
+        return None
+    path, root = shown
+    offer = (
+        not root
+        and path == "/"
+        and offered_language_for(environ.get("HTTP_ACCEPT_LANGUAGE")) is not None
+    )
+    extensions = app.extensions
+    content = extensions[CONTENT_KEY]
+    held = extensions.get(_MARKS_KEY)
+    if held is None or held[0] is not content or len(held[1]) >= 4096:
+        # Per served content (a publication changes the navigation); the header is the
+        # visitor's: bounded.
+        held = extensions[_MARKS_KEY] = (content, {})
+    cache = held[1]
+    key = (path, offer)
+    marks = cache.get(key)
+    if marks is None:
+        marks = cache[key] = marks_for(path, offer, content)
+    return marks
+
+
+@lru_cache(maxsize=1024)
+def _shown_path(current_url: str, host: str, script_name: str) -> tuple[str, str] | None:
+    """The page's path (without language prefix) and the request's root of an
+    ``HX-Current-URL`` on this host in the request's language, else ``None``; parsed once per
+    value (a visitor's clicks repeat a handful)."""
     try:
         parts = urlsplit(current_url)
     except ValueError:
         return None
-    if parts.netloc and parts.netloc.lower() != request.host.lower():
+    if parts.netloc and parts.netloc.lower() != host.lower():
         return None
     path = unquote(parts.path) or "/"
-    root = request.script_root
+    root = _wsgi_text(script_name).rstrip("/")
     if root:
         if path != root and not path.startswith(root + "/"):
             return None
         path = path[len(root) :] or "/"
     elif any(path == prefix or path.startswith(prefix + "/") for prefix in BY_PREFIX):
         return None  # another language: every block is sent
-    offer = not root and path == "/" and offered_language_for(request) is not None
-    cache = current_app.extensions.setdefault(_MARKS_KEY, {})
-    key = (path, offer)
-    marks = cache.get(key)
-    if marks is None:
-        if len(cache) >= 4096:  # the header is the visitor's: bounded
-            cache.clear()
-        marks = cache[key] = marks_for(path, offer)
-    return marks
+    return path, root
 
 
 def wants_fragments() -> bool:

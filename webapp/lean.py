@@ -12,11 +12,30 @@ time goes").
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g
+
+log = logging.getLogger(__name__)
 
 
 class PortalFlask(Flask):
     _sync: dict
+    #: ``shortcut(environ, start_response)``: an answer before Flask builds its request
+    #: context (a page-cache hit, ``/healthz``: webapp/caching.py), or ``None``.
+    shortcut = None
+
+    def wsgi_app(self, environ, start_response):
+        shortcut = self.shortcut
+        if shortcut is not None:
+            try:
+                answer = shortcut(environ, start_response)
+            except Exception:  # never worse than Flask's own path, which handles its errors
+                log.exception("page cache shortcut failed; Flask's path answers")
+                answer = None
+            if answer is not None:
+                return answer
+        return super().wsgi_app(environ, start_response)
 
     def ensure_sync(self, func):
         cache = self.__dict__.get("_sync")

@@ -283,14 +283,22 @@ OFFER_TEXT = lazy_gettext("Diese Seite gibt es auch auf Englisch.")
 def offered_language() -> Language | None:
     """The language offered on this page: English on the German start page when the browser
     prefers English over German, else ``None``. The page cache's key uses it too."""
-    if current_language() != SOURCE or request.path != "/":
+    return offered_language_in(request.environ)
+
+
+def offered_language_in(environ: dict) -> Language | None:
+    """:func:`offered_language` of a request's WSGI environ: the one decision for the views
+    and the page cache's key (``webapp/caching.py``, also before Flask's request exists)."""
+    if environ.get(ENVIRON_KEY, SOURCE.code) != SOURCE.code:
         return None
-    return offered_language_for(request)
+    if environ.get("PATH_INFO", "/") not in ("/", ""):
+        return None
+    return offered_language_for(environ.get("HTTP_ACCEPT_LANGUAGE"))
 
 
-def offered_language_for(req) -> Language | None:
-    """The offer the German start page makes to the browser of ``req``."""
-    return _offer_for(req.headers.get("Accept-Language"))
+def offered_language_for(accept_language: str | None) -> Language | None:
+    """The offer the German start page makes to a browser with this ``Accept-Language``."""
+    return _offer_for(accept_language)
 
 
 _HREFLANGS = [lang.hreflang for lang in LANGUAGES if lang.hreflang]
