@@ -191,3 +191,53 @@ def test_the_cache_is_bounded():
 def test_debug_mode_renders_every_time_and_the_cache_can_be_switched_off():
     assert EXTENSION_KEY not in make_app(DEBUG=True).extensions
     assert EXTENSION_KEY not in make_app(PAGE_CACHE="0").extensions  # from the environment
+
+
+def test_a_repeated_search_is_served_from_the_cache_stored_at_the_fast_level(
+    cache_app, monkeypatch
+):
+    """A query asked again (a popular term, a press release's link) is not rendered again;
+    and an address with a query string (search, a list's page n) is stored compressed at
+    the fast level, as an uncached answer would be: there are many of them, each rarely
+    asked twice, and the best level costs ten times the search itself."""
+    from webapp import compression
+
+    levels = []
+    encode = compression.encode_all
+
+    def spy(body, best=True):
+        levels.append(best)
+        return encode(body, best)
+
+    monkeypatch.setattr(compression, "encode_all", spy)
+    client = cache_app.test_client()
+    headers = {"Accept-Encoding": "br"}
+    first = client.get("/suche?q=Sozialbericht", headers=headers)
+    assert first.status_code == 200 and levels == [False]
+    with rendered(cache_app) as templates:
+        again = client.get("/suche?q=Sozialbericht", headers=headers)
+    assert templates == [] and again.data == first.data
+    other = client.get("/suche?q=Armut", headers=headers)
+    assert other.data != first.data  # the query is part of the key
+    levels.clear()
+    client.get("/hilfen", headers=headers)
+    assert levels == [True]  # an address without a query: once, at the best level
+
+
+@pytest.mark.parametrize(
+    "accept, encoding",
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("", None)],
+)
+def test_a_per_visitor_answer_is_sent_in_the_encoding_the_visitor_accepts(
+    cache_app, accept, encoding
+):
+    response = cache_app.test_client().get("/kontakt", headers={"Accept-Encoding": accept})
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers.get("Content-Encoding") == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+    body = response.data
+    if encoding == "br":
+        body = brotli.decompress(body)
+    elif encoding == "gzip":
+        body = gzip.decompress(body)
+    assert soup(body).find("input", attrs={"name": "csrf_token"}) is not None

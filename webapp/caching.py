@@ -202,7 +202,11 @@ def storable(response: Response) -> bool:
 
 def make_entry(response: Response) -> Entry:
     body = response.get_data()
-    variants = compression.encode_all(body)
+    # An address without a query string is one of a few hundred pages: compressed once, at
+    # the best level. One with a query (a search, a list's page n, a filter) is one of
+    # very many, each rarely asked twice: the fast level, as an answer never stored (the
+    # best level costs about ten times a search).
+    variants = compression.encode_all(body, best=not request.query_string)
     if "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = current_app.extensions[CONTROL_KEY]
     if len(variants) > 1:

@@ -13,7 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..fragments import VARIANT_HEADERS, render_page, title_tag, wants_target
 from ..i18n import current_language
-from ..lean import not_cached
 from ..search import MAX_QUERY_LENGTH, QueryTooLong, index
 from ..texts import store
 
@@ -39,12 +38,11 @@ def count_message(query: str, hits: list, too_long: bool) -> str:
 
 
 @bp.route("/suche")
-@not_cached
 def search():
-    # Not kept in the page cache: every query is another address (search as you type sends
-    # one per pause), and storing an answer compresses it at the best level, about 55 ms
-    # for a page of results — ten times the query — for a page rarely asked for twice. The
-    # answer is compressed per request at the fast level instead (webapp/compression.py).
+    # Kept in the page cache like every page (a popular query is not searched and rendered
+    # again); an address with a query string is stored at the fast compression level
+    # (webapp/caching.py, make_entry), so storing costs about as much as compressing an
+    # uncached answer.
     query = request.args.get("q", "")
     too_long = False
     try:
