@@ -343,3 +343,38 @@ def test_a_page_rendered_before_the_catalogs_changed_is_not_stored_after():
 
     app.test_client().get("/en/hilfen")
     assert len(cache) == 0
+
+
+@pytest.mark.parametrize("accept", ["gzip, deflate, br", "gzip", "identity", ""])
+@pytest.mark.parametrize("conditional", [False, True])
+def test_static_files_by_the_shortcut_are_flasks_answer(cached_app, accept, conditional):
+    """A static file (hashed name, current or old hash, unhashed, unknown) answered before
+    Flask's request context: status, every header and the bytes as Flask's own path."""
+    from webapp.assets import EXTENSION_KEY as ASSETS
+
+    assets = cached_app.extensions[ASSETS]
+    css = next(name for name in assets.assets if name.endswith(".css"))
+    paths = [
+        "/static/" + assets.hashed_name(css),
+        "/static/" + css,
+        "/static/" + assets.hashed_name(css).replace(".", ".0", 1),  # an old hash: no
+        "/static/" + css.replace(".css", ".0123456789.css"),
+        "/static/keine-datei.css",
+        "/static/../pyproject.toml",
+    ]
+    client = cached_app.test_client(use_cookies=False)
+    for path in paths:
+        headers = {"Accept-Encoding": accept}
+        if conditional:
+            etag = client.get(path, headers=headers).headers.get("ETag")
+            headers["If-None-Match"] = etag or '"x"'
+        before = cached_app.static_shortcuts
+        via_shortcut = client.get(path, headers=headers)
+        took = cached_app.static_shortcuts - before
+        saved, cached_app.shortcut = cached_app.shortcut, None
+        try:
+            via_flask = client.get(path, headers=headers)
+        finally:
+            cached_app.shortcut = saved
+        assert everything(via_shortcut) == everything(via_flask), (path, headers)
+        assert took == (via_flask.status_code in (200, 304)), path

@@ -34,7 +34,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import quote_etag
 from werkzeug.wsgi import get_host
 
-from . import compression
+from . import assets, compression
 from .config import as_bool
 from .display import asks_print_view, cookies_of, preferences_in, print_day_in
 from .fragments import variant_in
@@ -329,6 +329,9 @@ def shortcut(app: Flask, environ: dict, start_response):
             return None
         start_response("200 OK", list(HEALTHZ_HEADERS))
         return [b"ok\n"]
+    answer = assets.shortcut(app, environ, start_response)  # a static file: no checks due
+    if answer is not None:
+        return answer
     cache: PageCache | None = extensions.get(EXTENSION_KEY)
     if cache is None or not lookup_allowed(environ, app.config) or asks_print_view(environ):
         return None
