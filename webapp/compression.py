@@ -40,15 +40,25 @@ def encode_all(body: bytes, best: bool = True) -> dict[str, bytes]:
     variants = {"identity": body}
     if len(body) < MIN_SIZE:
         return variants
-    quality = 11 if best and len(body) < 256 * 1024 else (9 if best else 4)
-    encoded = {
-        "br": brotli.compress(body, quality=quality),
-        "gzip": gzip.compress(body, compresslevel=9 if best else 6, mtime=0),
-    }
-    for name, data in encoded.items():
-        if len(data) < len(body):
+    for name in ENCODINGS:
+        data = encode_one(body, name, best)
+        if data is not None:
             variants[name] = data
     return variants
+
+
+def encode_one(body: bytes, name: str, best: bool = False) -> bytes | None:
+    """``body`` in the encoding ``name`` (the best level, or the fast one), or ``None`` when
+    that does not make it smaller; a per-visitor answer is encoded once, in the encoding it
+    is sent in."""
+    if name == "br":
+        quality = 11 if best and len(body) < 256 * 1024 else (9 if best else 4)
+        data = brotli.compress(body, quality=quality)
+    elif name == "gzip":
+        data = gzip.compress(body, compresslevel=9 if best else 6, mtime=0)
+    else:
+        return None
+    return data if len(data) < len(body) else None
 
 
 def choose(variants: dict[str, bytes]) -> str:
@@ -97,18 +107,6 @@ def compressible(response: Response) -> bool:
         and "Content-Encoding" not in response.headers
         and "accept-encoding" not in response.vary  # negotiated already (static, cached page)
     )
-
-
-def encode_one(body: bytes, name: str) -> bytes | None:
-    """``body`` in the encoding ``name`` at the fast level, or ``None`` when that does not
-    make it smaller (a per-visitor answer is encoded once, in the encoding it is sent in)."""
-    if name == "br":
-        data = brotli.compress(body, quality=4)
-    elif name == "gzip":
-        data = gzip.compress(body, compresslevel=6, mtime=0)
-    else:
-        return None
-    return data if len(data) < len(body) else None
 
 
 def compress_response(response: Response) -> Response:
