@@ -806,5 +806,11 @@ def test_a_too_large_po_upload_is_a_413_on_the_upload_page_tied_to_the_file_fiel
     assert link is not None and "zu groß" in link.get_text()
     assert page.select_one("#file")["aria-invalid"] == "true"
     assert page.select_one("h1").get_text(strip=True).startswith("PO-Datei hochladen")
+    assert page.title.get_text().startswith("Fehler:")
+    # No file at all: the same summary, with the message for a missing file.
+    token = csrf_token(response.text)
+    missing = editor_client.post("/redaktion/en/hochladen", data={"csrf_token": token})
+    assert missing.status_code == 422
+    assert soup(missing.text).select_one('.error-summary a[href="#file"]') is not None
     with editor_app.app_context():
         assert list(db.session.scalars(select(AuditEntry))) == []
