@@ -153,7 +153,7 @@ screenreader:
 	fi
 
 # Figures of docs/bench.md: gunicorn with deploy/gunicorn.conf.py on 127.0.0.1, measured by wrk.
-bench: install assets catalogs loadtools
+bench: install assets catalogs postgres loadtools
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench.py --scale $(SCALE_N)
 

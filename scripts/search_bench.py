@@ -13,7 +13,6 @@ later start that opens it, and in that process the first and second answer of ``
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench import start_postgres  # noqa: E402
 from generate_news import generate  # noqa: E402
 
 QUERIES = (
@@ -67,30 +67,6 @@ for language, page, query in json.loads(os.environ["PROBE_QUERIES"]):
     out[page + " " + query] = row
 print(json.dumps(out))
 """
-
-
-def start_postgres(root: Path) -> tuple[str, list[str]]:
-    bindir = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
-    if not bindir:
-        raise SystemExit("Debian's postgresql package is needed")
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    data = root / "data"
-    subprocess.run(
-        [*as_postgres, f"{bindir[-1]}/initdb", "--pgdata", str(data), "--username=postgres"]
-        + ["--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-k {root} -c listen_addresses=''"
-    pg_ctl = [*as_postgres, f"{bindir[-1]}/pg_ctl", "--pgdata", str(data)]
-    subprocess.run(
-        [*pg_ctl, "--log", str(root / "log"), "-o", options, "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
-    return f"postgresql://postgres@/postgres?host={root}", [*pg_ctl, "-m", "fast", "stop"]
 
 
 def probe(corpus: Path, backend: str, url: str, work: Path) -> dict:

@@ -183,12 +183,7 @@ def nginx_config(stack: Stack, key: Path) -> str:
 
 
 def create_database(postgres_url: str) -> str:
-    import psycopg
-
-    name = f"deploy_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return postgres_url.replace("/postgres?", f"/{name}?", 1)
+    return bench.create_database(postgres_url, f"deploy_{uuid.uuid4().hex[:12]}")
 
 
 def drop_database(postgres_url: str, url: str) -> None:
