@@ -27,13 +27,15 @@ def test_htmx_request_gets_only_the_changed_fragments(client):
     assert page.find("h1").get_text() == "Hilfen zur Bedienung"
     # Breadcrumb and current-item marking come out of band.
     oob = {tag["id"]: tag for tag in page.select("[data-hx-swap-oob]")}
-    assert {"breadcrumb", "servicenavigation-liste", "sprachwahl", "druckinfo"} <= set(oob)
-    # From the start page to "Hilfen": the main navigation marks "Startseite" on neither
-    # (it is in the service bar), the footer marks neither: both stay as they are.
-    assert "fusszeile-liste" not in oob
+    assert {"breadcrumb", "sprachwahl", "druckinfo"} <= set(oob)
+    # From the start page to "Hilfen": only the links whose marks change — "Startseite" in
+    # the main navigation and the service bar, "Hilfen" in the service bar; the footer marks
+    # neither page and stays as it is.
+    assert not {"hauptnavigation-liste", "servicenavigation-liste", "fusszeile-liste"} & set(oob)
+    assert {key for key in oob if key[2:3] == "-"} == {"hn-start", "sn-start", "sn-hilfen"}
+    assert oob["sn-hilfen"]["aria-current"] == "page" and oob["sn-hilfen"]["href"] == "/hilfen"
+    assert not oob["sn-start"].has_attr("aria-current")
     assert oob["breadcrumb"].select_one("[aria-current=page]").get_text() == "Hilfen"
-    current = oob["servicenavigation-liste"].select("[aria-current]")
-    assert [a.get_text() for a in current] == ["Hilfen"]
     # The language switch and the print details follow the new page as well.
     switch = [a["href"] for a in oob["sprachwahl"].select("a")]
     assert switch == ["/hilfen", "/leichte-sprache/hilfen", "/en/hilfen"]
@@ -60,13 +62,21 @@ def test_out_of_band_parts_are_sent_when_their_marks_change(client, shown, targe
     headers = {**HX, "HX-Current-URL": "http://localhost" + shown}
     fragment = soup(client.get(target, headers=headers).data)
     full = soup(client.get(target).data)
-    sent = {tag["id"]: tag for tag in fragment.select("[data-hx-swap-oob]")}
-    for list_id in ("hauptnavigation-liste", "servicenavigation-liste", "fusszeile-liste"):
-        after = sent.get(list_id) or current.find(id=list_id)
-        marks = [(a["href"], a["aria-current"]) for a in after.select("[aria-current]")]
-        expected = full.find(id=list_id).select("[aria-current]")
-        expected = [(a["href"], a["aria-current"]) for a in expected]
-        assert marks == expected, (list_id, shown, target)
+    sent = fragment.select("[data-hx-swap-oob]")
+    for part in sent:  # as htmx swaps them: each replaces the element with its id
+        del part["data-hx-swap-oob"]
+        current.find(id=part["id"]).replace_with(part)
+    lists = ("hauptnavigation-liste", "servicenavigation-liste", "fusszeile-liste")
+    for list_id in lists:
+        after = current.find(id=list_id)
+        expected = full.find(id=list_id)
+        assert str(after) == str(expected), (list_id, shown, target)
+        assert after.select("[aria-current]") == expected.select("[aria-current]")
+    # Only links whose marks change, never a whole list.
+    assert not {part["id"] for part in sent} & set(lists)
+    before = soup(client.get(shown).data)
+    for link in (part for part in sent if part.name == "a"):
+        assert before.find(id=link["id"]).get("aria-current") != link.get("aria-current")
     # Without a usable HX-Current-URL every part is sent.
     for url in (None, "http://elsewhere.example/hilfen", "http://localhost/en/hilfen"):
         unknown = {**HX, "HX-Current-URL": url} if url else {"HX-Request": "true"}
@@ -93,10 +103,16 @@ def test_fragment_is_the_main_content_of_the_full_page(client):
 
 
 def test_nested_page_marks_its_section_in_the_navigation(client):
-    page = soup(client.get("/aktuelles/save-the-date-sozialplanung", headers=HX).data)
-    nav = page.find(id="hauptnavigation-liste")
+    path = "/aktuelles/save-the-date-sozialplanung"
+    nav = soup(client.get(path).data).find(id="hauptnavigation-liste")
     assert [(a.get_text(), a["aria-current"]) for a in nav.select("[aria-current]")] == [
         ("Aktuelles", "true")
+    ]
+    # In place from the start page: "Startseite" loses its mark, "Aktuelles" gets one.
+    sent = soup(client.get(path, headers=HX).data).select("[data-hx-swap-oob][id^=hn-]")
+    assert [(a.get_text(), a.get("aria-current")) for a in sent] == [
+        ("Startseite", None),
+        ("Aktuelles", "true"),
     ]
 
 

@@ -255,3 +255,41 @@ def test_back_and_forward_keep_vorlesen_working(browser, live_server):
     stop.click()
     wait_status(browser, "Vorlesen beendet")
     assert browser.execute_script("return document.activeElement.id") == "anzeige-vorlesen"
+
+
+START_HEADING = "Sozialberichterstattung NRW – Basis für eine vorausschauende Politik"
+LINK_LISTS = ("hauptnavigation-liste", "servicenavigation-liste", "fusszeile-liste")
+
+
+def lists_as_loaded_directly(driver) -> list[bool]:
+    """Whether each link list the browser shows equals the one a full load of the address
+    gives (the marks of links swapped one by one, never a stale or a doubled one)."""
+    return driver.execute_async_script(
+        "var done = arguments[arguments.length - 1], ids = arguments[0];"
+        "fetch(location.href, {credentials: 'same-origin'}).then(r => r.text()).then(html => {"
+        "  var fresh = new DOMParser().parseFromString(html, 'text/html');"
+        "  done(ids.map(id => fresh.getElementById(id).outerHTML"
+        "    === document.getElementById(id).outerHTML));"
+        "});",
+        list(LINK_LISTS),
+    )
+
+
+def test_links_swapped_one_by_one_leave_the_lists_as_a_full_load_has_them(browser, live_server):
+    """Issue 15.6: an in-place navigation sends only the links whose current-page mark
+    changes; after clicks in the main navigation, the service bar, the footer and a page's
+    content, every list is exactly what a full load of the address shows."""
+    open_page(browser, live_server.url + "/")
+    steps = [
+        ("#hauptnavigation-liste a[href='/aktuelles/']", "Aktuelles"),
+        ("#servicenavigation-liste a[href='/hilfen']", "Hilfen zur Bedienung"),
+        ("#fusszeile-liste a[href='/impressum']", "Impressum"),
+        ("#fusszeile-liste a[href='/datenschutz']", "Datenschutz"),
+        ("#hauptnavigation-liste a[href='/veranstaltungen/']", "Veranstaltungen"),
+        ("#servicenavigation-liste a[href='/']", START_HEADING),
+    ]
+    for selector, heading in steps:
+        follow(browser, selector)
+        wait_status(browser, f"Seite geladen: {heading}")
+        assert not_reloaded(browser), selector
+        assert lists_as_loaded_directly(browser) == [True, True, True], selector

@@ -34,8 +34,10 @@ MAIN_TARGET = "#inhalt"
 #: Partials (template, block, mark) re-rendered out of band after an in-place navigation: each
 #: block's root element has an ``id`` and ``data-hx-swap-oob`` when ``oob`` is set. ``mark``: the
 #: field of :class:`Marks` the block shows; it is sent only when that field differs between
-#: the page the browser shows (``HX-Current-URL``) and the new one. ``None``: the block
-#: depends on the page's address itself (links, title) and is always sent.
+#: the page the browser shows (``HX-Current-URL``) and the new one — of the three link lists
+#: only the links whose mark differs (``oob_links``: their ids, :func:`link_id`), each swapped
+#: by its id. ``None``: the block depends on the page's address itself (links, title) and is
+#: always sent.
 OOB_BLOCKS = [
     ("partials/main_nav.html", "main_nav_list", "main_nav"),
     ("partials/service_bar.html", "service_list", "service"),
@@ -44,6 +46,30 @@ OOB_BLOCKS = [
     ("partials/language_offer.html", "language_offer", "offer"),
     ("partials/print_info.html", "print_info", None),
 ]
+#: The lists whose links carry current-page marks: the mark's field and the prefix of its
+#: links' ids (main navigation, service bar, footer).
+LINK_LISTS = {"main_nav": "hn", "service": "sn", "footer": "fn"}
+
+
+def link_id(list_prefix: str, path: str) -> str:
+    """The id of the link to ``path`` (without language prefix) in one of :data:`LINK_LISTS`:
+    ``hn-aktuelles``, ``sn-start``, ``fn-barriere-melden``."""
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in path.strip("/").lower())
+    return f"{list_prefix}-{slug or 'start'}"
+
+
+def changed_links(mark: str, previous: Marks, now: Marks) -> set[str]:
+    """The ids of the links of list ``mark`` whose current-page mark differs between the page
+    the browser shows (``previous``) and the new one (``now``)."""
+    before, after = getattr(previous, mark), getattr(now, mark)
+    if mark == "main_nav":
+        before, after = dict(before), dict(after)
+        paths = {
+            path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+        }
+    else:
+        paths = {path for path in (before, after) if path is not None} if before != after else set()
+    return {link_id(LINK_LISTS[mark], path) for path in paths}
 
 
 @dataclass(frozen=True)
@@ -272,9 +298,14 @@ def oob_parts(template: str, **context) -> list[str]:
     previous = request_variant().previous
     now = current_marks() if previous is not None else None
     for name, block, mark in OOB_BLOCKS:
-        if mark is not None and now is not None and getattr(now, mark) == getattr(previous, mark):
-            continue  # unchanged on the page the browser shows
-        parts.append(render_block(name, block, **context))
+        if mark is None or now is None:
+            parts.append(render_block(name, block, **context))
+        elif mark in LINK_LISTS:
+            links = changed_links(mark, previous, now)
+            if links:  # else: unchanged on the page the browser shows
+                parts.append(render_block(name, block, **context, oob_links=links))
+        elif getattr(now, mark) != getattr(previous, mark):
+            parts.append(render_block(name, block, **context))
     return parts
 
 
@@ -304,3 +335,4 @@ def render_page(template: str, status: int = 200, **context):
 def init_app(app: Flask) -> None:
     Htmx(app)  # request.htmx
     app.jinja_env.globals["htmx_config"] = json.dumps(HTMX_CONFIG, separators=(",", ":"))
+    app.jinja_env.globals["link_id"] = link_id
