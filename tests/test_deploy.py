@@ -197,6 +197,19 @@ def test_an_editors_change_through_one_instance_shows_on_both_at_once(stack, app
         streak = streak + 1 if h1(stack.get(public).text) == new else 0
         if not streak:
             time.sleep(0.1)
+    # Once every worker of both instances answers with the change, nginx never shows the old
+    # page again, across refreshes of its copy: it keeps its cache files open between hits
+    # (open_file_cache), and a refreshed copy is a new file it must reopen.
+    for instance in range(len(stack.instances)):
+        streak, deadline = 0, time.monotonic() + 5
+        while streak < 8:
+            assert time.monotonic() < deadline, f"instance {instance} did not take the change"
+            streak = streak + 1 if h1(stack.direct(public, instance=instance).text) == new else 0
+    seen, until = 0, time.monotonic() + 2.5  # more than two refreshes (s-maxage=1)
+    while time.monotonic() < until:
+        assert h1(stack.get(public).text) == new, f"the old page after {seen} new ones"
+        seen += 1
+        time.sleep(0.01)
     assert h1(stack.get("/hilfen").text) == title  # German unchanged
 
 
