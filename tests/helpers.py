@@ -73,3 +73,15 @@ def html_pages(crawled: dict[str, object]) -> list[str]:
         for path, response in crawled.items()
         if response.status_code == 200 and response.mimetype == "text/html"
     )
+
+
+def wait_for(driver, condition, timeout: float = 10):
+    """Selenium's wait for ``condition``, polling every 50 ms. A page load (or an htmx swap)
+    may replace an element between finding it and reading it: that read is tried again, as a
+    missing element is, instead of failing the test (StaleElementReferenceException)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)

@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import delete, select
 
 from webapp.db import db
@@ -18,6 +18,7 @@ from webapp.editor.models import Editor
 
 from .conftest import format_violations, run_axe
 from .fixtures_editor import PASSWORD, password_hash
+from .helpers import wait_for
 from .test_downloads import make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -50,10 +51,6 @@ def reviewer(app):
 def axe_failures(browser, label: str) -> dict:
     results = run_axe(browser)
     return {label: format_violations(results["violations"])} if results["violations"] else {}
-
-
-def wait_for(browser, condition, timeout=10):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def test_document_pages_pass_axe_and_an_untagged_pdf_is_published_with_a_reason(

@@ -8,7 +8,6 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import delete, select
 
 from webapp.db import db
@@ -19,6 +18,7 @@ from webapp.forms.models import store
 
 from .conftest import format_violations, run_axe
 from .fixtures_editor import PASSWORD, password_hash
+from .helpers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -48,10 +48,6 @@ def live_editor(app, live_server):
 def axe_failures(browser, label: str) -> dict:
     results = run_axe(browser)
     return {label: format_violations(results["violations"])} if results["violations"] else {}
-
-
-def wait_for(browser, condition, timeout=10):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def test_editor_pages_pass_axe_and_work_with_the_keyboard(

@@ -5,24 +5,17 @@ pages reached in place."""
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from .conftest import LiveServer, format_violations, run_axe
 from .fixtures_navigation import make_news_app
+from .helpers import wait_for as wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 FAILED = "Die Seite konnte nicht geladen werden. Sie wird jetzt vollständig neu geladen."
-
-
-def wait(driver, condition, timeout=10):
-    # A full page load may replace an element between finding and reading it.
-    return WebDriverWait(
-        driver, timeout, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
-    ).until(condition)
 
 
 def status_text(driver) -> str:

@@ -8,7 +8,6 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import delete, select
 
 from webapp.db import db
@@ -18,12 +17,9 @@ from webapp.publishing.models import ContentDocument, ContentRevision, ContentSt
 
 from .conftest import format_violations, run_axe
 from .fixtures_editor import PASSWORD, password_hash
+from .helpers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def wait_for(browser, condition, timeout=10):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def axe_failures(browser, label: str) -> dict:
