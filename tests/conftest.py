@@ -82,6 +82,15 @@ def pages(crawled):
     return html_pages(crawled)
 
 
+@pytest.fixture(scope="session")
+def language_pages(app):
+    """Every page of each language, reachable from that language's start page."""
+    from webapp.i18n import LANGUAGES
+
+    client = app.test_client()
+    return {lang.code: html_pages(crawl(client, start=lang.prefix + "/")) for lang in LANGUAGES}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

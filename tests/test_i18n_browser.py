@@ -11,21 +11,13 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from webapp.display import COOKIE
-from webapp.i18n import LANGUAGES
 
 from .conftest import format_violations, run_axe
-from .helpers import crawl, html_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 #: Display modes combined with the languages (cookie values of webapp/display.py).
 LARGEST_WITH_CONTRAST = "200-kontrast"
-
-
-@pytest.fixture(scope="module")
-def language_pages(app):
-    client = app.test_client()
-    return {lang.code: html_pages(crawl(client, start=lang.prefix + "/")) for lang in LANGUAGES}
 
 
 def axe_failures(browser, base_url, paths) -> dict[str, str]:
