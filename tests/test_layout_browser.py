@@ -30,7 +30,7 @@ const result = {
   overflow: wide(),
   h1: h1 ? h1.getBoundingClientRect().top : null,
   header: header.getBoundingClientRect().height,
-  screen: innerHeight,
+  screen: arguments[1],  // the phone's height, not a zoomed-out innerHeight
   toggle: getComputedStyle(menu.querySelector('summary')).display,
   menuShown: document.querySelector('.service-bar').checkVisibility(),
 };
@@ -125,7 +125,7 @@ def test_phones_every_page_fits_and_starts_with_its_title(
     every = [path for paths in language_pages.values() for path in paths]
     for path in every if percent == 200 else pages:
         phone_browser.get(live_server.url + path)
-        m = phone_browser.execute_script(MEASURE_JS, width)
+        m = phone_browser.execute_script(MEASURE_JS, width, height)
         if m["overflow"] > 0 or m["openOverflow"] > 0:
             problems.append(f"{path}: scrolls sideways ({m['overflow']}/{m['openOverflow']} px)")
         if m["h1"] is None or m["h1"] >= m["screen"]:
@@ -183,9 +183,8 @@ def test_the_menu_opens_without_javascript_on_a_phone(browser_nojs, live_server)
         WebDriverWait(browser_nojs, 5).until(lambda d: grow.is_displayed())
         for selector in ("#kopf-suche", ".language-nav a", "#anzeige-kontrast"):
             assert browser_nojs.find_element(By.CSS_SELECTOR, selector).is_displayed()
-        overflow = browser_nojs.execute_script(
-            "return document.documentElement.scrollWidth - innerWidth"
-        )
+        # Against the phone's width: a mobile viewport widens innerWidth to the page.
+        overflow = browser_nojs.execute_script("return document.documentElement.scrollWidth - 320")
         assert overflow <= 0
     finally:
         browser_nojs.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
