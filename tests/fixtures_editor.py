@@ -21,7 +21,8 @@ from webapp.editor.catalog import entry_key
 from webapp.editor.models import CatalogRevision, Editor
 from webapp.i18n import reload_catalogs
 from webapp.i18n.catalogs import compile_content
-from webapp.publishing.models import ContentState
+from webapp.publishing import store as content_store
+from webapp.publishing.models import ContentDocument, ContentRevision, ContentState
 
 from .fixtures_db import dispose_app, migrated_app
 
@@ -164,3 +165,15 @@ def editor_client(editor_app):
 
 def key_of(msgid: str) -> str:
     return entry_key(msgid)
+
+
+def clear_content(app, refresh: bool = False) -> None:
+    """No document published in the browser (documents, revisions, the content revision);
+    ``refresh``: the app's served content follows at once."""
+    with app.app_context():
+        db.session.execute(delete(ContentRevision))
+        db.session.execute(delete(ContentDocument))
+        db.session.execute(delete(ContentState))
+        db.session.commit()
+        if refresh:
+            content_store.refresh(app, force=True)

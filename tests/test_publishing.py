@@ -9,19 +9,20 @@ import re
 import time
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from webapp.db import db
 from webapp.editor.models import AuditEntry, Editor
 from webapp.publishing import store as content_store
 from webapp.publishing.cli import export_documents
-from webapp.publishing.models import ContentDocument, ContentRevision, ContentState
+from webapp.publishing.models import ContentDocument, ContentRevision
 
 from .fixtures_db import dispose_app
 from .fixtures_editor import (
     OTHER_PASSWORD,
     PASSWORD,
     add_editors,
+    clear_content,
     csrf_token,
     log_in,
     make_editor_app,
@@ -40,14 +41,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
-
-
-def clear_content(app) -> None:
-    with app.app_context():
-        db.session.execute(delete(ContentRevision))
-        db.session.execute(delete(ContentDocument))
-        db.session.execute(delete(ContentState))
-        db.session.commit()
 
 
 def force_refresh(app) -> None:

@@ -8,15 +8,13 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from webapp.db import db
 from webapp.editor.models import Editor
-from webapp.publishing import store as content_store
-from webapp.publishing.models import ContentDocument, ContentRevision, ContentState
 
 from .conftest import format_violations, run_axe
-from .fixtures_editor import PASSWORD, password_hash
+from .fixtures_editor import PASSWORD, clear_content, password_hash
 from .helpers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -25,15 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def axe_failures(browser, label: str) -> dict:
     results = run_axe(browser)
     return {label: format_violations(results["violations"])} if results["violations"] else {}
-
-
-def _clear(app) -> None:
-    with app.app_context():
-        db.session.execute(delete(ContentRevision))
-        db.session.execute(delete(ContentDocument))
-        db.session.execute(delete(ContentState))
-        db.session.commit()
-        content_store.refresh(app, force=True)
 
 
 @pytest.fixture()
@@ -45,9 +34,11 @@ def publisher(app, live_server):
                     Editor(name=name, password_hash=password_hash(PASSWORD), role="freigabe")
                 )
         db.session.commit()
-    _clear(app)
+    clear_content(app, refresh=True)
     yield
-    _clear(app)  # the session's app is shared: leave no published test document
+    clear_content(
+        app, refresh=True
+    )  # the session's app is shared: leave no published test document
 
 
 def type_into(browser, element_id: str, text: str) -> None:

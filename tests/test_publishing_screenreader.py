@@ -20,15 +20,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from webapp.db import db
 from webapp.editor.models import Editor
-from webapp.publishing import store as content_store
 from webapp.publishing import workflow
-from webapp.publishing.models import ContentDocument, ContentRevision, ContentState
+from webapp.publishing.models import ContentDocument
 
-from .fixtures_editor import PASSWORD, password_hash
+from .fixtures_editor import PASSWORD, clear_content, password_hash
 from .test_screenreader import focus, js, orca, spoken, text_of  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.screenreader, pytest.mark.xdist_group("screenreader")]
@@ -41,15 +40,6 @@ def joined(said: list[str]) -> str:
     return " ".join(said)
 
 
-def _clear(app) -> None:
-    with app.app_context():
-        db.session.execute(delete(ContentRevision))
-        db.session.execute(delete(ContentDocument))
-        db.session.execute(delete(ContentState))
-        db.session.commit()
-        content_store.refresh(app, force=True)
-
-
 @pytest.fixture()
 def accounts(orca, app):  # noqa: F811 - the imported fixture
     with app.app_context():
@@ -57,11 +47,11 @@ def accounts(orca, app):  # noqa: F811 - the imported fixture
             if db.session.scalar(select(Editor).filter_by(name=name)) is None:
                 db.session.add(Editor(name=name, password_hash=password_hash(PASSWORD), role=role))
         db.session.commit()
-    _clear(app)
+    clear_content(app, refresh=True)
     yield orca
     print("\n".join(orca.transcript))
     orca.transcript.clear()
-    _clear(app)
+    clear_content(app, refresh=True)
 
 
 def log_in(reader, name: str) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.http import is_resource_modified
 
 from .caching import CONTROL_KEY, PAGE_CACHE_CONTROL
@@ -57,7 +57,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class DocumentFile(db.Model):
+class FileColumns:
+    """A stored file and what was read from it: the columns of a document's current file
+    (:class:`DocumentFile`) and of each earlier one (:class:`DocumentRevision`)."""
+
+    mimetype: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: Codes of :data:`webapp.document_checks.FINDINGS` (empty: nothing missing).
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    #: Whether the accessibility could be checked automatically (PDF).
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Why a document with findings is published all the same (shown in the statement).
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DocumentFile(FileColumns, db.Model):
     """An uploaded document: what the editor typed (title, language, slug, reason) and what
     was read from the file (type, size, checksum, accessibility findings)."""
 
@@ -68,16 +84,6 @@ class DocumentFile(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(16))
-    mimetype: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    #: Codes of :data:`webapp.document_checks.FINDINGS` (empty: nothing missing).
-    findings: Mapped[list] = mapped_column(JSON, default=list)
-    #: Whether the accessibility could be checked automatically (PDF).
-    checked: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: Why a document with findings is published all the same (shown in the statement).
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default=DRAFT, index=True)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -117,7 +123,7 @@ class DocumentFile(db.Model):
         return not self.findings
 
 
-class DocumentRevision(db.Model):
+class DocumentRevision(FileColumns, db.Model):
     """A file that a document had before it was replaced, kept with what was read from it
     (the audit log names it by ``number``); editors can still download it."""
 
@@ -132,13 +138,6 @@ class DocumentRevision(db.Model):
     )
     #: 1 for the first file the document had, 2 for the next, ...
     number: Mapped[int] = mapped_column(Integer)
-    mimetype: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    findings: Mapped[list] = mapped_column(JSON, default=list)
-    checked: Mapped[bool] = mapped_column(Boolean, default=False)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: Who uploaded this file and when (the document's or the previous replacement's).
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -123,6 +123,8 @@ class DocumentForm(FlaskForm):
         _l("Begründung, falls das Dokument nicht barrierefrei ist (freiwillig)"),
         validators=[Optional(), Length(max=MAX_REASON)],
     )
+    #: What the file field offers to pick (the checks in webapp/downloads.py decide).
+    accept = ".pdf,.docx,.xlsx,.odt,.ods,.csv,application/pdf"
     hints = {
         "file": _l(
             "PDF, Word (DOCX), Excel (XLSX), OpenDocument (ODT, ODS) oder CSV, höchstens "
@@ -142,6 +144,7 @@ class ReplaceForm(FlaskForm):
         _l("Begründung, falls die neue Datei nicht barrierefrei ist"),
         validators=[Optional(), Length(max=MAX_REASON)],
     )
+    accept = DocumentForm.accept
     hints = {
         "file": DocumentForm.hints["file"],
         "reason": _l(

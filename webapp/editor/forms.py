@@ -36,3 +36,5 @@ class UploadForm(FlaskForm):
     file = FileField(
         _l("PO-Datei"), validators=[FileRequired(_l("Bitte wählen Sie eine PO-Datei aus."))]
     )
+    accept = ".po,.zip,text/x-gettext-translation,application/zip"
+    hints: dict = {}
